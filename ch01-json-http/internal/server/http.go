@@ -1,0 +1,89 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/proglog-workshop/proglog/ch01-json-http/internal/exercise"
+)
+
+// MaxRequestBytes bounds the body of a request. A larger body gets
+// 413 Request Entity Too Large, so one client cannot make the server read
+// without end.
+const MaxRequestBytes = 1 << 20
+
+// ProduceRequest is the body of POST /.
+type ProduceRequest struct {
+	Record Record `json:"record"`
+}
+
+// ProduceResponse is the answer to POST /: where the record was stored.
+type ProduceResponse struct {
+	Offset uint64 `json:"offset"`
+}
+
+// ConsumeRequest is the body of GET /.
+type ConsumeRequest struct {
+	Offset uint64 `json:"offset"`
+}
+
+// ConsumeResponse is the answer to GET /.
+type ConsumeResponse struct {
+	Record Record `json:"record"`
+}
+
+// NewHTTPServer returns a server, not yet listening, that serves a new empty
+// log on addr: POST / appends a record, GET / reads one.
+func NewHTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           newHTTPServer().routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+}
+
+type httpServer struct {
+	Log *Log
+}
+
+func newHTTPServer() *httpServer {
+	return &httpServer{Log: NewLog()}
+}
+
+func (s *httpServer) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{$}", s.handleProduce)
+	mux.HandleFunc("GET /{$}", s.handleConsume)
+	return mux
+}
+
+func (s *httpServer) handleProduce(w http.ResponseWriter, r *http.Request) {
+	//exercise:1.3 begin: see README.md#13-handleproduce
+	http.Error(w, exercise.NotDone("1.3").Error(), http.StatusNotImplemented)
+	//exercise:1.3 end
+}
+
+func (s *httpServer) handleConsume(w http.ResponseWriter, r *http.Request) {
+	//exercise:1.4 begin: see README.md#14-handleconsume
+	http.Error(w, exercise.NotDone("1.4").Error(), http.StatusNotImplemented)
+	//exercise:1.4 end
+}
+
+// decode reads r's JSON body into v. On failure it answers the client
+// itself (400 for bad JSON, 413 for a body over MaxRequestBytes) and
+// returns false.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	//exercise:1.3 begin: see README.md#13-handleproduce
+	http.Error(w, exercise.NotDone("1.3").Error(), http.StatusNotImplemented)
+	return false
+	//exercise:1.3 end
+}
+
+// encode writes v as the JSON body of a 200 response.
+func encode(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	// The status line is already sent once the body starts: an error here
+	// means the client went away, and there is no one left to tell.
+	_ = json.NewEncoder(w).Encode(v)
+}

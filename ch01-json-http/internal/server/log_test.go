@@ -1,0 +1,77 @@
+package server
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLogAppend(t *testing.T) {
+	t.Run("gives offsets 0, 1, 2 in order", func(t *testing.T) {
+		log := NewLog()
+		for want := range uint64(3) {
+			got, err := log.Append(Record{Value: []byte("hello")})
+			require.NoError(t, err)
+			require.Equal(t, want, got, "Append must return the new record's offset: the number of records before it")
+		}
+	})
+
+	t.Run("ignores the offset the caller set", func(t *testing.T) {
+		log := NewLog()
+		got, err := log.Append(Record{Value: []byte("hello"), Offset: 42})
+		require.NoError(t, err)
+		require.Equal(t, uint64(0), got, "the log, not the caller, decides where a record goes")
+	})
+
+	t.Run("is safe for concurrent use", func(t *testing.T) {
+		log := NewLog()
+		const writers, each = 8, 100
+		offsets := make(chan uint64, writers*each)
+		var wg sync.WaitGroup
+		for range writers {
+			wg.Go(func() {
+				for range each {
+					off, err := log.Append(Record{Value: []byte("x")})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					offsets <- off
+				}
+			})
+		}
+		wg.Wait()
+		close(offsets)
+		seen := map[uint64]bool{}
+		for off := range offsets {
+			require.False(t, seen[off], "offset %d was given twice: guard the records with the mutex", off)
+			seen[off] = true
+		}
+		require.Len(t, seen, writers*each)
+	})
+}
+
+func TestLogRead(t *testing.T) {
+	log := NewLog()
+	_, err := log.Read(0)
+	require.ErrorIs(t, err, ErrOffsetNotFound, "an empty log has no record at offset 0")
+
+	for _, value := range []string{"first", "second"} {
+		_, err := log.Append(Record{Value: []byte(value)})
+		require.NoError(t, err)
+	}
+
+	t.Run("returns the record at an offset, with its offset set", func(t *testing.T) {
+		got, err := log.Read(1)
+		require.NoError(t, err)
+		require.Equal(t, Record{Value: []byte("second"), Offset: 1}, got)
+	})
+
+	t.Run("returns ErrOffsetNotFound past the end", func(t *testing.T) {
+		for _, off := range []uint64{2, 3, 1 << 63, ^uint64(0)} {
+			_, err := log.Read(off)
+			require.ErrorIs(t, err, ErrOffsetNotFound, "offset %d is past the end of a 2-record log", off)
+		}
+	})
+}

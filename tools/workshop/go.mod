@@ -1,0 +1,15 @@
+module github.com/proglog-workshop/proglog/tools/workshop
+
+go 1.26.0
+
+require (
+	github.com/bufbuild/protocompile v0.14.1
+	golang.org/x/mod v0.42.0
+	google.golang.org/protobuf v1.36.12
+)
+
+require (
+	github.com/stretchr/testify v1.12.1 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)

@@ -1,0 +1,150 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/chapter"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
+)
+
+// chapterPages are the pages every chapter has.
+var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md"}
+
+// checkDocs checks that the pages exist, that every exercise's anchors are
+// real headings, that hints and the instructor's notes cover every exercise,
+// that .solution holds only declared files, and that package names match
+// their directories.
+func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+	var problems []string
+	pages := map[string]string{}
+	for _, page := range chapterPages {
+		data, err := os.ReadFile(filepath.Join(ch.Root, page))
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s is missing", page))
+			continue
+		}
+		pages[page] = string(data)
+	}
+	for _, ex := range ch.Exercises {
+		if page, ok := pages["README.md"]; ok && !slices.Contains(Anchors(page), ex.Anchor) {
+			problems = append(problems, fmt.Sprintf("exercise %s: README.md has no heading with anchor #%s", ex.ID, ex.Anchor))
+		}
+		if page, ok := pages["README.ko.md"]; ok && ex.AnchorKo != "" && !slices.Contains(Anchors(page), ex.AnchorKo) {
+			problems = append(problems, fmt.Sprintf("exercise %s: README.ko.md has no heading with anchor #%s", ex.ID, ex.AnchorKo))
+		}
+		heading := regexp.MustCompile(`(?m)^#+ .*\b` + regexp.QuoteMeta(ex.ID) + `\b`)
+		for _, page := range []string{"HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md"} {
+			if text, ok := pages[page]; ok && !heading.MatchString(text) {
+				problems = append(problems, fmt.Sprintf("exercise %s: %s has no heading for it", ex.ID, page))
+			}
+		}
+	}
+	problems = append(problems, undeclaredSolutions(ch)...)
+	names, err := packageNames(ctx, ch)
+	if err != nil {
+		return problems, err
+	}
+	return append(problems, names...), nil
+}
+
+// Anchors returns the anchors GitHub gives the headings of a Markdown page:
+// lower case, punctuation dropped, spaces turned into hyphens.
+func Anchors(page string) []string {
+	var anchors []string
+	inFence := false
+	for _, line := range strings.Split(page, "\n") {
+		if strings.HasPrefix(line, "```") {
+			inFence = !inFence
+		}
+		if inFence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		text := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var b strings.Builder
+		for _, r := range strings.ToLower(text) {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+				b.WriteRune(r)
+			case r == ' ':
+				b.WriteRune('-')
+			}
+		}
+		anchors = append(anchors, b.String())
+	}
+	return anchors
+}
+
+// undeclaredSolutions finds files in .solution that no exercise declares and
+// that are not generated protobuf code: they would change the reference
+// without anyone knowing.
+func undeclaredSolutions(ch *manifest.Chapter) []string {
+	var problems []string
+	root := filepath.Join(ch.Root, manifest.SolutionDir)
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if slices.Contains(ch.SolutionFiles(), rel) || strings.HasSuffix(rel, ".pb.go") {
+			return nil
+		}
+		problems = append(problems, fmt.Sprintf("%s/%s is not a file of any exercise in workshop.json", manifest.SolutionDir, rel))
+		return nil
+	})
+	return problems
+}
+
+// packageNames checks that every package is named after its directory
+// (main for commands; log_v1 style for versioned API directories).
+func packageNames(ctx context.Context, ch *manifest.Chapter) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-f", "{{.Dir}} {{.Name}}", "./...")
+	cmd.Dir = ch.Root
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %w", err)
+	}
+	var problems []string
+	version := regexp.MustCompile(`^v[0-9]+$`)
+	for _, line := range strings.Split(string(bytes.TrimSpace(out)), "\n") {
+		dir, name, _ := strings.Cut(line, " ")
+		base := filepath.Base(dir)
+		ok := name == base || name == "main" || name == "" ||
+			(version.MatchString(base) && strings.HasSuffix(name, "_"+base))
+		if !ok {
+			rel, _ := filepath.Rel(ch.Root, dir)
+			problems = append(problems, fmt.Sprintf("package %s in %s: a package is named after its directory", name, rel))
+		}
+	}
+	return problems, nil
+}
+
+// checkGenerated regenerates every derived file in memory and compares.
+func checkGenerated(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+	generated, err := chapter.Generated(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, file := range chapter.Stale(ch, generated) {
+		problems = append(problems, fmt.Sprintf("%s is stale: run `go run ./tools/workshop generate %s`", file, ch.Dir))
+	}
+	return problems, nil
+}
+
+func indent(text, prefix string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}

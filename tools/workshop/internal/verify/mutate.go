@@ -1,0 +1,90 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/chapter"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/gotest"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
+)
+
+// checkMutations applies each mutation scenario to the reference and runs
+// its tests: at least one must fail, and the failures must print the
+// scenario's message, the words that lead a learner to the mistake.
+func checkMutations(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
+	var problems []string
+	n := 0
+	for _, ex := range ch.Exercises {
+		for _, m := range ex.Mutation {
+			n++
+			problem, err := mutate(ctx, ch, m, filepath.Join(work, fmt.Sprint(n)))
+			if err != nil {
+				return problems, err
+			}
+			if problem != "" {
+				problems = append(problems, fmt.Sprintf("exercise %s, mutation %q: %s", ex.ID, m.Name, problem))
+			}
+		}
+	}
+	return problems, nil
+}
+
+func mutate(ctx context.Context, ch *manifest.Chapter, m manifest.Mutation, dir string) (string, error) {
+	src, err := os.ReadFile(ch.SolutionPath(m.File))
+	if err != nil {
+		return "", err
+	}
+	if c := strings.Count(string(src), m.Find); c != 1 {
+		return fmt.Sprintf("its find text occurs %d times in %s/%s (want exactly once)", c, manifest.SolutionDir, m.File), nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	mutated := filepath.Join(dir, filepath.Base(m.File))
+	if err := os.WriteFile(mutated, []byte(strings.Replace(string(src), m.Find, m.Replace, 1)), 0o644); err != nil {
+		return "", err
+	}
+	overlay, err := chapter.WriteOverlay(ch, dir, map[string]string{m.File: mutated})
+	if err != nil {
+		return "", err
+	}
+	var names, pkgs []string
+	for _, t := range m.Tests {
+		id, err := manifest.ParseTestID(t)
+		if err != nil {
+			return "", err
+		}
+		names = append(names, regexp.QuoteMeta(id.Name))
+		pkgs = append(pkgs, "./"+id.Pkg)
+	}
+	run, err := gotest.Exec(ctx, gotest.Options{
+		Dir: ch.Root, Module: ch.ModulePath(), Overlay: overlay,
+		Run: "^(" + strings.Join(names, "|") + ")$", Packages: pkgs, Race: m.Race,
+	})
+	if err != nil {
+		return "", err
+	}
+	if len(run.BuildErrors) > 0 {
+		return "the mutated reference does not build: a mutation must be a mistake the compiler lets through", nil
+	}
+	var failed []string
+	for _, t := range m.Tests {
+		id, _ := manifest.ParseTestID(t)
+		if r := run.Tests[id]; r != nil && r.Action == "fail" {
+			// A panic ends the test binary; its message is the package's output.
+			if strings.Contains(r.Output, m.Message) || strings.Contains(run.PackageOutput[id.Pkg], m.Message) {
+				return "", nil
+			}
+			failed = append(failed, fmt.Sprintf("%s fails, but without %q:\n%s", id, m.Message, tail(r.Output, 15)))
+		}
+	}
+	if len(failed) > 0 {
+		return strings.Join(failed, "\n"), nil
+	}
+	return fmt.Sprintf("not caught: %s pass", strings.Join(m.Tests, ", ")), nil
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/protoc"
+)
+
+// protocPlugins are the generators every chapter pins in its go.mod.
+// protoc-gen-go-grpc runs only for files that declare a service.
+var protocPlugins = []string{"protoc-gen-go", "protoc-gen-go-grpc"}
+
+// runProtoc regenerates Go code for .proto files given relative to the
+// current directory, writing the output next to them. It is what a chapter's
+// `go generate` runs.
+func runProtoc(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("protoc", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: workshop protoc FILE.proto...\n\nCompiles the files in pure Go and runs the protoc plugins pinned in the\nenclosing module's go.mod (go tool protoc-gen-go, protoc-gen-go-grpc).")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("no .proto files given")
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	root, err := moduleRoot(cwd)
+	if err != nil {
+		return err
+	}
+	var files []string
+	for _, arg := range fs.Args() {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.ToSlash(rel))
+	}
+	out, err := generateProto(ctx, root, files, nil)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(out))
+	for name := range out {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(root, name), out[name], 0o644); err != nil {
+			return err
+		}
+		fmt.Println("wrote", name)
+	}
+	return nil
+}
+
+// generateProto runs every plugin the module pins on files.
+func generateProto(ctx context.Context, root string, files []string, open func(string) (io.ReadCloser, error)) (map[string][]byte, error) {
+	plugins, err := pinnedPlugins(root)
+	if err != nil {
+		return nil, err
+	}
+	return protoc.Generate(ctx, protoc.Request{Root: root, Files: files, Plugins: plugins, Open: open})
+}
+
+// moduleRoot returns the nearest directory at or above dir holding a go.mod.
+func moduleRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod at or above %s", dir)
+		}
+	}
+}
+
+// pinnedPlugins returns the protoc plugins that root's go.mod pins as tools.
+func pinnedPlugins(root string) ([]string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	mod, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return nil, err
+	}
+	var plugins []string
+	for _, tool := range mod.Tool {
+		name := path.Base(tool.Path)
+		if slices.Contains(protocPlugins, name) {
+			plugins = append(plugins, name)
+		}
+	}
+	if len(plugins) == 0 {
+		return nil, fmt.Errorf("%s/go.mod pins no protoc plugin as a tool (want one of %v)", root, protocPlugins)
+	}
+	return plugins, nil
+}

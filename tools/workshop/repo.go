@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
+)
+
+// chapterDir matches chapter directory names: ch01-json-http ... ch09-balancing.
+var chapterDir = regexp.MustCompile(`^ch([0-9]{2})-[a-z0-9-]+$`)
+
+// repoRoot finds the repository root: the nearest directory at or above the
+// working directory with a go.work file and tools/workshop in it.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
+			if _, err := os.Stat(filepath.Join(d, "tools", "workshop")); err == nil {
+				return d, nil
+			}
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("not inside the workshop repository (no go.work with tools/workshop above here)")
+		}
+	}
+}
+
+// chapters lists the chapter directories of the repository, in order.
+func chapters(root string) ([]string, error) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && chapterDir.MatchString(e.Name()) {
+			if _, err := os.Stat(filepath.Join(root, e.Name(), manifest.File)); err == nil {
+				dirs = append(dirs, e.Name())
+			}
+		}
+	}
+	sort.Strings(dirs)
+	return dirs, nil
+}
+
+// resolveChapter accepts "ch03-log", "3", "03" or "ch03" and loads it.
+func resolveChapter(root, name string) (*manifest.Chapter, error) {
+	dirs, err := chapters(root)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSuffix(filepath.Base(name), "/")
+	for _, d := range dirs {
+		num := chapterDir.FindStringSubmatch(d)[1]
+		if d == name || "ch"+num == name || num == name || strings.TrimLeft(num, "0") == name {
+			return manifest.Load(filepath.Join(root, d))
+		}
+	}
+	return nil, fmt.Errorf("no chapter %q (chapters: %s)", name, strings.Join(dirs, ", "))
+}
+
+// loadChapters resolves names, or every chapter when there are none.
+func loadChapters(root string, names []string) ([]*manifest.Chapter, error) {
+	if len(names) == 0 {
+		var err error
+		if names, err = chapters(root); err != nil {
+			return nil, err
+		}
+	}
+	var chs []*manifest.Chapter
+	for _, n := range names {
+		ch, err := resolveChapter(root, n)
+		if err != nil {
+			return nil, err
+		}
+		chs = append(chs, ch)
+	}
+	return chs, nil
+}
+
+// findExercise resolves "3.2" to its chapter and exercise.
+func findExercise(root, id string) (*manifest.Chapter, *manifest.Exercise, error) {
+	num, _, ok := strings.Cut(id, ".")
+	if !ok {
+		return nil, nil, fmt.Errorf("%q is not an exercise number like 3.2", id)
+	}
+	ch, err := resolveChapter(root, num)
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, ok := ch.Exercise(id)
+	if !ok {
+		var ids []string
+		for _, e := range ch.Exercises {
+			ids = append(ids, e.ID)
+		}
+		return nil, nil, fmt.Errorf("%s has no exercise %s (it has %s)", ch.Dir, id, strings.Join(ids, ", "))
+	}
+	return ch, ex, nil
+}
