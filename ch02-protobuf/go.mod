@@ -2,6 +2,9 @@ module github.com/proglog-workshop/proglog/ch02-protobuf
 
 go 1.26.0
 
-require google.golang.org/protobuf v1.36.12 // indirect
+require (
+	github.com/stretchr/testify v1.12.1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
 
 tool google.golang.org/protobuf/cmd/protoc-gen-go

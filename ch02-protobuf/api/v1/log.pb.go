@@ -25,11 +25,7 @@ const (
 
 // Record is one entry of the commit log.
 type Record struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// value is the payload, opaque to the log.
-	Value []byte `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
-	// offset is the record's position in the log, set by the log on append.
-	Offset        uint64 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
+	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -64,28 +60,12 @@ func (*Record) Descriptor() ([]byte, []int) {
 	return file_api_v1_log_proto_rawDescGZIP(), []int{0}
 }
 
-func (x *Record) GetValue() []byte {
-	if x != nil {
-		return x.Value
-	}
-	return nil
-}
-
-func (x *Record) GetOffset() uint64 {
-	if x != nil {
-		return x.Offset
-	}
-	return 0
-}
-
 var File_api_v1_log_proto protoreflect.FileDescriptor
 
 const file_api_v1_log_proto_rawDesc = "" +
 	"\n" +
-	"\x10api/v1/log.proto\x12\x06log.v1\"6\n" +
-	"\x06Record\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\fR\x05value\x12\x16\n" +
-	"\x06offset\x18\x02 \x01(\x04R\x06offsetBAZ?github.com/proglog-workshop/proglog/ch02-protobuf/api/v1;log_v1b\x06proto3"
+	"\x10api/v1/log.proto\x12\x06log.v1\"\b\n" +
+	"\x06RecordBAZ?github.com/proglog-workshop/proglog/ch02-protobuf/api/v1;log_v1b\x06proto3"
 
 var (
 	file_api_v1_log_proto_rawDescOnce sync.Once

@@ -17,7 +17,6 @@ import (
 	"go/format"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -96,7 +95,13 @@ func generateProtos(ctx context.Context, ch *manifest.Chapter, out map[string][]
 	if len(ch.Proto) == 0 {
 		return nil
 	}
-	learner, err := protoc.Generate(ctx, protocRequest(ch, nil))
+	// The learner's .proto may itself be a stub generated a moment ago.
+	learner, err := protoc.Generate(ctx, protocRequest(ch, func(name string) (io.ReadCloser, error) {
+		if content, ok := out[ch.LearnerPath(name)]; ok {
+			return io.NopCloser(bytes.NewReader(content)), nil
+		}
+		return os.Open(ch.LearnerPath(name))
+	}))
 	if err != nil {
 		return err
 	}
@@ -179,9 +184,4 @@ func Write(generated map[string][]byte) error {
 func IsGenerated(content []byte) bool {
 	first, _, _ := bytes.Cut(content, []byte("\n"))
 	return bytes.HasPrefix(first, []byte("// Code generated")) && bytes.HasSuffix(first, []byte("DO NOT EDIT."))
-}
-
-// isProtoOutput reports whether name could be protoc output for a .proto.
-func isProtoOutput(name string) bool {
-	return strings.HasSuffix(name, ".pb.go") && path.Ext(name) == ".go"
 }

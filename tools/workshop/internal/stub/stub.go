@@ -165,9 +165,10 @@ type Options struct {
 	Import string
 	// Where returns the README section of an exercise, shown on the begin line.
 	Where func(id string) string
-	// Only, when set, stubs that exercise alone and keeps the reference code
-	// of every other one: how verify proves the exercises independent.
-	Only string
+	// Stubbed, when set, says which exercises to stub; the others keep their
+	// reference code. Verify uses it to stand where a learner stands after
+	// finishing the exercises before one.
+	Stubbed func(id string) bool
 }
 
 // Learner returns the learner's version of a reference file: each region's
@@ -193,7 +194,7 @@ func Learner(src []byte, opts Options) ([]byte, error) {
 }
 
 func learnerRegion(r *Region, opts Options) []string {
-	if opts.Only != "" && r.ID != opts.Only {
+	if opts.Stubbed != nil && !opts.Stubbed(r.ID) {
 		return r.Code
 	}
 	begin := r.Indent + "//exercise:" + r.ID + " begin"

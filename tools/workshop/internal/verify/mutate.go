@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +13,8 @@ import (
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/chapter"
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/gotest"
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/protoc"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
 )
 
 // checkMutations applies each mutation scenario to the reference and runs
@@ -49,7 +53,14 @@ func mutate(ctx context.Context, ch *manifest.Chapter, m manifest.Mutation, dir 
 	if err := os.WriteFile(mutated, []byte(strings.Replace(string(src), m.Find, m.Replace, 1)), 0o644); err != nil {
 		return "", err
 	}
-	overlay, err := chapter.WriteOverlay(ch, dir, map[string]string{m.File: mutated})
+	replace := map[string]string{m.File: mutated}
+	if strings.HasSuffix(m.File, ".proto") {
+		// Go reads the generated code, not the .proto: regenerate it.
+		if replace, err = regenerate(ctx, ch, m.File, mutated, dir); err != nil {
+			return fmt.Sprintf("the mutated %s does not compile: %v", m.File, err), nil
+		}
+	}
+	overlay, err := chapter.WriteOverlay(ch, dir, replace)
 	if err != nil {
 		return "", err
 	}
@@ -87,4 +98,41 @@ func mutate(ctx context.Context, ch *manifest.Chapter, m manifest.Mutation, dir 
 		return strings.Join(failed, "\n"), nil
 	}
 	return fmt.Sprintf("not caught: %s pass", strings.Join(m.Tests, ", ")), nil
+}
+
+// regenerate compiles a mutated .proto (markers and all) and writes its Go
+// code into dir, returning the overlay entries that put it in place.
+func regenerate(ctx context.Context, ch *manifest.Chapter, file, mutated, dir string) (map[string]string, error) {
+	src, err := os.ReadFile(mutated)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := stub.Reference(src)
+	if err != nil {
+		return nil, err
+	}
+	out, err := protoc.Generate(ctx, protoc.Request{
+		Root: ch.Root, Files: ch.Proto, Plugins: chapter.Plugins(ch),
+		Open: func(name string) (io.ReadCloser, error) {
+			if name == file {
+				return io.NopCloser(bytes.NewReader(plain)), nil
+			}
+			return os.Open(ch.LearnerPath(name))
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	replace := map[string]string{}
+	for name, content := range out {
+		path := filepath.Join(dir, "gen", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			return nil, err
+		}
+		replace[name] = path
+	}
+	return replace, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/chapter"
@@ -11,13 +12,25 @@ import (
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
 )
 
-// partialOverlay writes an overlay for the reference tree with only ex
-// stubbed. Where ex edits a .proto file, the learner's generated code (made
-// from the stubbed .proto) stands in for the reference's.
+// partialOverlay writes an overlay for the tree a learner has after
+// finishing the exercises before ex: those are the reference, ex and the
+// later ones are stubs. Where a stubbed exercise edits a .proto file, the
+// learner's generated code (made from the stubbed .proto) stands in for the
+// reference's.
 func partialOverlay(_ context.Context, ch *manifest.Chapter, ex manifest.Exercise, work string) (string, error) {
 	dir := filepath.Join(work, "partial-"+ex.ID)
 	replace := map[string]string{}
-	for _, file := range ex.Files {
+	stubbed := map[string]bool{}
+	var files []string
+	for _, e := range ch.Exercises[slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == ex.ID }):] {
+		stubbed[e.ID] = true
+		for _, f := range e.Files {
+			if !slices.Contains(files, f) {
+				files = append(files, f)
+			}
+		}
+	}
+	for _, file := range files {
 		src, err := os.ReadFile(ch.SolutionPath(file))
 		if err != nil {
 			return "", err
@@ -34,7 +47,7 @@ func partialOverlay(_ context.Context, ch *manifest.Chapter, ex manifest.Exercis
 		partial, err := stub.Learner(src, stub.Options{
 			Go:     strings.HasSuffix(file, ".go"),
 			Import: ch.ModulePath() + "/internal/exercise",
-			Only:   ex.ID,
+			Stubbed: func(id string) bool { return stubbed[id] },
 		})
 		if err != nil {
 			return "", err

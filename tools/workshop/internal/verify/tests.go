@@ -55,12 +55,13 @@ func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string) ([]string
 	return expect(run, ch, func(ex manifest.Exercise) string { return "stubbed" }), nil
 }
 
-// checkOrder stubs one exercise at a time over the reference: the earlier
-// exercises' tests and the other tests must still pass, and the stubbed
-// exercise's tests must fail with its own message.
+// checkOrder stands where a learner stands after each exercise: the
+// exercises before it done (reference), it and the later ones stubbed. The
+// earlier exercises' tests and the tests of no exercise must pass, and the
+// exercise's own tests must fail with its own message.
 func checkOrder(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
 	var problems []string
-	for _, ex := range ch.Exercises {
+	for i, ex := range ch.Exercises {
 		overlay, err := partialOverlay(ctx, ch, ex, work)
 		if err != nil {
 			return problems, err
@@ -70,16 +71,16 @@ func checkOrder(ctx context.Context, ch *manifest.Chapter, work string) ([]strin
 			return problems, err
 		}
 		for _, p := range expect(run, ch, func(other manifest.Exercise) string {
+			j := slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == other.ID })
 			switch {
-			case other.ID == ex.ID:
-				return "own"
-			case slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == other.ID }) <
-				slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == ex.ID }):
+			case j < i:
 				return "pass"
+			case j == i:
+				return "own"
 			}
 			return "any"
 		}) {
-			problems = append(problems, fmt.Sprintf("with only exercise %s stubbed: %s", ex.ID, p))
+			problems = append(problems, fmt.Sprintf("with exercises before %s done: %s", ex.ID, p))
 		}
 	}
 	return problems, nil
