@@ -28,13 +28,14 @@ func TestLogAppend(t *testing.T) {
 		log := NewLog()
 		const writers, each = 8, 100
 		offsets := make(chan uint64, writers*each)
+		errs := make(chan error, writers)
 		var wg sync.WaitGroup
 		for range writers {
 			wg.Go(func() {
 				for range each {
 					off, err := log.Append(Record{Value: []byte("x")})
 					if err != nil {
-						t.Error(err)
+						errs <- err
 						return
 					}
 					offsets <- off
@@ -43,6 +44,8 @@ func TestLogAppend(t *testing.T) {
 		}
 		wg.Wait()
 		close(offsets)
+		close(errs)
+		require.NoError(t, <-errs)
 		seen := map[uint64]bool{}
 		for off := range offsets {
 			require.False(t, seen[off], "offset %d was given twice: guard the records with the mutex", off)

@@ -13,10 +13,10 @@ import (
 	"golang.org/x/tools/imports"
 )
 
-// fixGo removes the imports a learner file no longer uses (the reference
+// FixGo removes the imports a learner file no longer uses (the reference
 // code that used them is gone), adds the exercise package when a stub calls
 // it, and formats the result.
-func fixGo(src []byte, exerciseImport string) ([]byte, error) {
+func FixGo(src []byte, exerciseImport string) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", src, parser.ParseComments)
 	if err != nil {

@@ -190,7 +190,7 @@ func Learner(src []byte, opts Options) ([]byte, error) {
 	if !opts.Go {
 		return text, nil
 	}
-	return fixGo(text, opts.Import)
+	return FixGo(text, opts.Import)
 }
 
 func learnerRegion(r *Region, opts Options) []string {
