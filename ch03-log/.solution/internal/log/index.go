@@ -8,8 +8,6 @@ import (
 	"os"
 
 	"github.com/tysonmote/gommap"
-
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // index is the file of a segment that maps each of its offsets to the

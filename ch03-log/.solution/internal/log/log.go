@@ -2,7 +2,6 @@ package log
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"sort"
@@ -11,7 +10,6 @@ import (
 	"sync"
 
 	api "github.com/proglog-workshop/proglog/ch03-log/api/v1"
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // Log is a commit log kept in a directory: a list of segments in offset

@@ -2,8 +2,6 @@ package log
 
 import (
 	"io"
-
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // Reader returns a reader of the whole log as its stores hold it: every

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // recover makes the index agree with the store, which is the source of

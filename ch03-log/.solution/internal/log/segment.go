@@ -8,7 +8,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	api "github.com/proglog-workshop/proglog/ch03-log/api/v1"
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // segment is a contiguous run of the log's records, [baseOffset, nextOffset),

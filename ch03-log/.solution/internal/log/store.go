@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"sync"
-
-	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 )
 
 // store is the file of a segment that holds its records, each a length

@@ -39,6 +39,8 @@ type Options struct {
 type Report struct {
 	Chapter  string
 	Problems []Problem
+	// Passed counts the proofs that ran and found nothing wrong.
+	Passed int
 }
 
 // Problem is one thing a proof found wrong.
@@ -115,6 +117,7 @@ func Chapter(ctx context.Context, ch *manifest.Chapter, opts Options) *Report {
 		}
 		took := time.Since(start).Round(100 * time.Millisecond)
 		if len(problems) == 0 {
+			report.Passed++
 			fmt.Fprintf(out, "  %s %-10s %s (%s)\n", mark(opts.Colour, "ok"), p.name, p.what, took)
 			continue
 		}

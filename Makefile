@@ -1,0 +1,29 @@
+# Thin wrappers: every target is one or two commands you can also type.
+# `make help` lists them.
+
+WORKSHOP := go run ./tools/workshop
+
+.PHONY: help test test-tool verify status doctor prefetch generate
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+test: test-tool verify ## every test and proof: what CI runs
+
+test-tool: ## the workshop tool's own tests
+	go test -race ./tools/workshop/...
+
+verify: ## every proof on every chapter (see tools/workshop)
+	$(WORKSHOP) verify
+
+status: ## your progress in every chapter
+	$(WORKSHOP) status
+
+doctor: ## check this machine is ready for the workshop
+	$(WORKSHOP) doctor
+
+prefetch: ## download and build everything for an offline workshop
+	$(WORKSHOP) prefetch
+
+generate: ## regenerate stubs and protobuf code after editing a reference
+	$(WORKSHOP) generate

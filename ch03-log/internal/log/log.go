@@ -1,0 +1,139 @@
+package log
+
+import (
+	"sync"
+
+	api "github.com/proglog-workshop/proglog/ch03-log/api/v1"
+	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
+)
+
+// Log is a commit log kept in a directory: a list of segments in offset
+// order, the last of which, the active segment, takes the appends. It is safe
+// for concurrent use. Create one with [NewLog].
+type Log struct {
+	// Dir is the directory that holds the segments' files. NewLog sets it;
+	// do not change it.
+	Dir string
+	// Config is the configuration the log runs with, defaults filled in.
+	// NewLog sets it; do not change it.
+	Config Config
+
+	mu            sync.RWMutex // guards segments, activeSegment, syncs and the segments' state
+	segments      []*segment   // in offset order, contiguous; never empty once set up
+	activeSegment *segment     // the last of segments
+	syncs         syncer       // applies Config.SyncEvery
+}
+
+// NewLog opens the log in dir, creating dir and a first, empty segment if
+// there is none, and recovering each segment after a crash. It returns an
+// error naming the field if c is out of bounds once its zero fields are
+// replaced by defaults, and an error wrapping [ErrCorrupt] if the segments'
+// offsets leave a hole.
+func NewLog(dir string, c Config) (*Log, error) {
+	c = c.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	//exercise:3.4 begin: see README.md#34-log
+	return nil, exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// setup opens the segments in l.Dir. A segment is known by its store file,
+// named after its base offset in decimal; every other file is left alone,
+// and an index whose store is gone does not count. If the last segment is
+// full, which a crash between an append and the roll that follows it leaves
+// behind, or if there is no segment, setup starts a new one.
+//
+// Callers must hold l.mu, or be NewLog.
+func (l *Log) setup() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// newSegment opens the segment at baseOffset and makes it the active one.
+// Callers must hold l.mu.
+func (l *Log) newSegment(baseOffset uint64) error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// closeSegments closes every segment, stopping at the first error.
+// Callers must hold l.mu.
+func (l *Log) closeSegments() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Append adds record at the end of the log, sets record.Offset to its offset
+// and returns that offset. When the record fills the active segment, Append
+// syncs that segment and rolls over to a new one. If the record was stored
+// but a later step failed (a sync, the roll), Append returns its offset with
+// the error.
+func (l *Log) Append(record *api.Record) (uint64, error) {
+	//exercise:3.4 begin: see README.md#34-log
+	return 0, exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Read returns the record at offset off. It returns [ErrOffsetOutOfRange] if
+// the log does not hold off, and an error wrapping [ErrCorrupt] if the
+// record's bytes fail a check.
+func (l *Log) Read(off uint64) (*api.Record, error) {
+	//exercise:3.4 begin: see README.md#34-log
+	return nil, exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Close closes every segment. The log cannot be used afterwards.
+func (l *Log) Close() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Remove closes the log and deletes its directory with everything in it.
+func (l *Log) Remove() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Reset deletes every record and leaves an empty log in the same directory,
+// ready for appends from Config.Segment.InitialOffset.
+func (l *Log) Reset() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// LowestOffset returns the offset of the first record the log holds, or
+// would hold when its first segment is empty: that segment's base offset.
+func (l *Log) LowestOffset() (uint64, error) {
+	//exercise:3.4 begin: see README.md#34-log
+	return 0, exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// HighestOffset returns the offset of the last record appended. For a log
+// that never held a record it returns InitialOffset-1, or 0 when
+// InitialOffset is 0, the same as for a log of one record: compare with
+// [Log.LowestOffset] or read the offset to tell them apart.
+func (l *Log) HighestOffset() (uint64, error) {
+	//exercise:3.4 begin: see README.md#34-log
+	return 0, exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
+// Truncate removes the segments all of whose records have offsets at most
+// lowest, to reclaim their space; records at most lowest in the segments it
+// keeps stay readable. It never removes the active segment, even when all
+// its records are at most lowest: the log goes on appending there.
+func (l *Log) Truncate(lowest uint64) error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
