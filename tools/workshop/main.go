@@ -37,6 +37,7 @@ func init() {
 		{"prefetch", "", "download and build everything, for an offline workshop", runPrefetch},
 		{"verify", "[-skip proofs] [chapter...]", "run every proof on the chapters (what CI runs)", runVerify},
 		{"generate", "[chapter...]", "regenerate stubs, exercise tables and protobuf code (maintainers)", runGenerate},
+		{"carry", "<chapter...>", "copy the previous chapter's reference into a chapter (maintainers)", runCarry},
 		{"protoc", "<file.proto...>", "compile .proto files in pure Go with the pinned plugins (go generate)", runProtoc},
 		{"help", "", "this text", runHelp},
 	}
