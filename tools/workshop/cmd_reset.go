@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/chapter"
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
@@ -122,7 +124,7 @@ func resetExercise(ch *manifest.Chapter, ex *manifest.Exercise) (map[string][]by
 // confirm asks a yes/no question on the terminal; without one, the answer
 // is no.
 func confirm(question string) bool {
-	if info, err := os.Stdin.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		fmt.Println("Not asking without a terminal; add -yes to overwrite.")
 		return false
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+
+	"golang.org/x/term"
 )
 
 // colour reports whether f is a terminal that wants colour: not when
@@ -10,8 +12,7 @@ func colour(f *os.File) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 func paint(on bool, code, text string) string {
