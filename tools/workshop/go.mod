@@ -17,3 +17,5 @@ require (
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
+
+tool google.golang.org/protobuf/cmd/protoc-gen-go
