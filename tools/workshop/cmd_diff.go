@@ -17,16 +17,20 @@ import (
 
 // runDiff shows what changed between two chapters' references, or, with
 // "mine", between the learner's code for an exercise and the reference.
-func runDiff(_ context.Context, args []string) error {
+func runDiff(ctx context.Context, args []string) error {
+	force := len(args) > 0 && args[0] == "-force"
+	if force {
+		args = args[1:]
+	}
 	if len(args) != 2 {
-		return errors.New("usage: workshop diff <chapterA> <chapterB> | workshop diff mine <exercise>")
+		return errors.New("usage: workshop diff <chapterA> <chapterB> | workshop diff [-force] mine <exercise>")
 	}
 	root, err := repoRoot()
 	if err != nil {
 		return err
 	}
 	if args[0] == "mine" {
-		return diffMine(root, args[1])
+		return diffMine(ctx, root, args[1], force)
 	}
 	a, err := resolveChapter(root, args[0])
 	if err != nil {
@@ -89,11 +93,21 @@ func runDiff(_ context.Context, args []string) error {
 	return nil
 }
 
-// diffMine compares the learner's regions of an exercise with the reference.
-func diffMine(root, id string) error {
+// diffMine compares the learner's regions of an exercise with the
+// reference. Like reveal, it waits for the exercise's tests to pass.
+func diffMine(ctx context.Context, root, id string, force bool) error {
 	ch, ex, err := findExercise(root, id)
 	if err != nil {
 		return err
+	}
+	if !force {
+		p, err := measure(ctx, ch, ex.ID)
+		if err != nil {
+			return err
+		}
+		if !p.done[ex.ID] {
+			return fmt.Errorf("exercise %s does not pass yet, and the diff would show the answer; add -force to see it anyway", ex.ID)
+		}
 	}
 	c := colour(os.Stdout)
 	for _, file := range ex.Files {

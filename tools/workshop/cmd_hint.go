@@ -62,7 +62,11 @@ func runHint(_ context.Context, args []string) error {
 	c := colour(os.Stdout)
 	fmt.Printf("%s %s (%d of %d)\n\n%s\n", bold(c, "Hint "+strconv.Itoa(level)+" for "+ex.ID), ex.Title, level, len(hints), hints[level-1])
 	if level < len(hints) {
-		fmt.Printf("\n%s\n", dim(c, fmt.Sprintf("More: go run ./tools/workshop hint %s %d", ex.ID, level+1)))
+		flag := ""
+		if *ko {
+			flag = "-ko "
+		}
+		fmt.Printf("\n%s\n", dim(c, fmt.Sprintf("More: go run ./tools/workshop hint %s%s %d", flag, ex.ID, level+1)))
 	}
 	return nil
 }

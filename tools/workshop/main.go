@@ -32,7 +32,7 @@ func init() {
 		{"hint", "[-ko] <exercise> [level]", "show a hint (level 1 is a nudge, the last nearly the answer)", runHint},
 		{"reveal", "[-force] <exercise>", "print the reference solution of an exercise once it passes", runReveal},
 		{"reset", "[-yes] <exercise|chapter>", "put the starting stubs back (asks first)", runReset},
-		{"diff", "<chA> <chB> | mine <exercise>", "what changed between chapters, or your code vs the reference", runDiff},
+		{"diff", "<chA> <chB> | [-force] mine <ex>", "what changed between chapters, or your code vs the reference", runDiff},
 		{"doctor", "", "check this machine: Go, race detector, ports, disk, modules", runDoctor},
 		{"prefetch", "", "download and build everything, for an offline workshop", runPrefetch},
 		{"verify", "[-skip proofs] [chapter...]", "run every proof on the chapters (what CI runs)", runVerify},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/protoc"
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
 )
 
 // protocPlugins are the generators every chapter pins in its go.mod.
@@ -56,7 +58,19 @@ func runProtoc(ctx context.Context, args []string) error {
 		}
 		files = append(files, filepath.ToSlash(rel))
 	}
-	out, err := generateProto(ctx, root, files, nil)
+	// The exercise marker lines are not part of the schema: without them,
+	// they would become comments of the fields next to them.
+	out, err := generateProto(ctx, root, files, func(name string) (io.ReadCloser, error) {
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			return nil, err
+		}
+		plain, err := stub.Reference(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return io.NopCloser(bytes.NewReader(plain)), nil
+	})
 	if err != nil {
 		return err
 	}

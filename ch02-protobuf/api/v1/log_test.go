@@ -26,13 +26,18 @@ func field(t testing.TB, name protoreflect.Name) protoreflect.FieldDescriptor {
 	return fd
 }
 
-// newRecord builds a Record with the given value and offset.
+// newRecord builds a Record with the given value and offset. It stops the
+// test, instead of panicking, when a field has another type.
 func newRecord(t testing.TB, value []byte, offset uint64) *api.Record {
 	t.Helper()
+	valueField, offsetField := field(t, "value"), field(t, "offset")
+	if valueField.Kind() != protoreflect.BytesKind || offsetField.Kind() != protoreflect.Uint64Kind {
+		t.Fatalf("Record's fields must be bytes value and uint64 offset; they are %s value and %s offset (see TestRecordFields)", valueField.Kind(), offsetField.Kind())
+	}
 	r := &api.Record{}
 	m := r.ProtoReflect()
-	m.Set(field(t, "value"), protoreflect.ValueOfBytes(value))
-	m.Set(field(t, "offset"), protoreflect.ValueOfUint64(offset))
+	m.Set(valueField, protoreflect.ValueOfBytes(value))
+	m.Set(offsetField, protoreflect.ValueOfUint64(offset))
 	return r
 }
 
@@ -51,6 +56,7 @@ func TestRecordFields(t *testing.T) {
 			require.Equal(t, tt.number, fd.Number(), "field numbers are the wire format: %s must be number %d", tt.name, tt.number)
 			require.Equal(t, tt.kind, fd.Kind(), "field %s must be of type %s", tt.name, tt.kind)
 			require.Equal(t, protoreflect.Cardinality(protoreflect.Optional), fd.Cardinality(), "field %s is a single value, not repeated", tt.name)
+			require.False(t, fd.HasPresence(), "field %s is a plain proto3 field: no `optional` keyword (it would make the Go field a pointer)", tt.name)
 		})
 	}
 	require.Equal(t, 2, (&api.Record{}).ProtoReflect().Descriptor().Fields().Len(), "Record has exactly the fields value and offset")

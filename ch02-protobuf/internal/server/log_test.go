@@ -18,11 +18,18 @@ func TestLogAppend(t *testing.T) {
 		}
 	})
 
+	t.Run("ignores the offset the caller set", func(t *testing.T) {
+		got, err := NewLog().Append(record(t, `{"value":"aGVsbG8=","offset":42}`))
+		require.NoError(t, err)
+		require.Equal(t, uint64(0), got, "the log, not the caller, decides where a record goes")
+	})
+
 	t.Run("keeps its own copy of the record", func(t *testing.T) {
 		log := NewLog()
-		mine := record(t, `{"value":"aGVsbG8="}`)
+		mine := record(t, `{"value":"aGVsbG8=","offset":42}`)
 		_, err := log.Append(mine)
 		require.NoError(t, err)
+		requireRecord(t, `{"value":"aGVsbG8=","offset":42}`, mine, "Append must not change the caller's record: store a proto.Clone and set the offset on the copy")
 		proto.Reset(mine)
 		got, err := log.Read(0)
 		require.NoError(t, err)

@@ -96,11 +96,20 @@ func generateProtos(ctx context.Context, ch *manifest.Chapter, out map[string][]
 		return nil
 	}
 	// The learner's .proto may itself be a stub generated a moment ago.
+	// Marker lines are stripped, as `workshop protoc` does for the learner.
 	learner, err := protoc.Generate(ctx, protocRequest(ch, func(name string) (io.ReadCloser, error) {
-		if content, ok := out[ch.LearnerPath(name)]; ok {
-			return io.NopCloser(bytes.NewReader(content)), nil
+		content, ok := out[ch.LearnerPath(name)]
+		if !ok {
+			var err error
+			if content, err = os.ReadFile(ch.LearnerPath(name)); err != nil {
+				return nil, err
+			}
 		}
-		return os.Open(ch.LearnerPath(name))
+		plain, err := stub.Reference(content)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(plain)), nil
 	}))
 	if err != nil {
 		return err
