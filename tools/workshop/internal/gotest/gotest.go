@@ -128,7 +128,9 @@ func parse(out []byte, module string) *Run {
 			continue
 		}
 		if e.Action == "build-output" {
-			run.BuildErrors[Dir(e.ImportPath, module)] += e.Output
+			// "pkg [pkg.test]" names the test variant of pkg.
+			importPath, _, _ := strings.Cut(e.ImportPath, " ")
+			run.BuildErrors[Dir(importPath, module)] += e.Output
 			continue
 		}
 		pkg := Dir(e.Package, module)
