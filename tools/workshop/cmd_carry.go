@@ -23,11 +23,7 @@ func runCarry(_ context.Context, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: workshop carry <chapter...>")
 	}
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	chs, err := loadChapters(root, args)
+	root, chs, err := rootChapters(args)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,7 @@ import (
 // runGenerate rewrites every generated file of the named chapters: learner
 // stubs from .solution, the exercise table, protobuf code.
 func runGenerate(ctx context.Context, args []string) error {
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	chs, err := loadChapters(root, args)
+	_, chs, err := rootChapters(args)
 	if err != nil {
 		return err
 	}

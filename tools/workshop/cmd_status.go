@@ -9,11 +9,7 @@ import (
 
 // runStatus shows every chapter's progress, derived from its tests.
 func runStatus(ctx context.Context, args []string) error {
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	chs, err := loadChapters(root, args)
+	_, chs, err := rootChapters(args)
 	if err != nil {
 		return err
 	}

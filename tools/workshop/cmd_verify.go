@@ -23,11 +23,7 @@ func runVerify(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	chs, err := loadChapters(root, fs.Args())
+	_, chs, err := rootChapters(fs.Args())
 	if err != nil {
 		return err
 	}

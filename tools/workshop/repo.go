@@ -87,6 +87,16 @@ func loadChapters(root string, names []string) ([]*manifest.Chapter, error) {
 	return chs, nil
 }
 
+// rootChapters finds the repository and resolves chapter names in it.
+func rootChapters(names []string) (string, []*manifest.Chapter, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	chs, err := loadChapters(root, names)
+	return root, chs, err
+}
+
 // findExercise resolves "3.2" to its chapter and exercise.
 func findExercise(root, id string) (*manifest.Chapter, *manifest.Exercise, error) {
 	num, _, ok := strings.Cut(id, ".")

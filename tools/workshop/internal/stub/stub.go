@@ -141,6 +141,11 @@ func uncomment(line, indent string) string {
 // Reference returns src without markers and stubs: the plain solution, as a
 // later chapter carries it.
 func Reference(src []byte) ([]byte, error) {
+	return rewrite(src, func(r *Region) []string { return r.Code })
+}
+
+// rewrite rebuilds src with each region replaced by what region returns.
+func rewrite(src []byte, region func(*Region) []string) ([]byte, error) {
 	pieces, err := split(src)
 	if err != nil {
 		return nil, err
@@ -151,7 +156,7 @@ func Reference(src []byte) ([]byte, error) {
 			out = append(out, p.line)
 			continue
 		}
-		out = append(out, p.region.Code...)
+		out = append(out, region(p.region)...)
 	}
 	return []byte(strings.Join(out, "\n")), nil
 }
@@ -174,21 +179,9 @@ type Options struct {
 // Learner returns the learner's version of a reference file: each region's
 // code replaced by its stub, between markers that say where to read.
 func Learner(src []byte, opts Options) ([]byte, error) {
-	pieces, err := split(src)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range pieces {
-		if p.region == nil {
-			out = append(out, p.line)
-			continue
-		}
-		out = append(out, learnerRegion(p.region, opts)...)
-	}
-	text := []byte(strings.Join(out, "\n"))
-	if !opts.Go {
-		return text, nil
+	text, err := rewrite(src, func(r *Region) []string { return learnerRegion(r, opts) })
+	if err != nil || !opts.Go {
+		return text, err
 	}
 	return FixGo(text, opts.Import)
 }
