@@ -28,13 +28,17 @@ type Config struct {
 		// directory with the value it was written with.
 		Checksum bool
 	}
-	// SyncEvery is how many appends may go by between two fsyncs of the
-	// active segment's store (exercise 3.5). 0 never syncs on append: records
-	// reach the disk when the operating system writes them back, so a power
-	// failure can lose any number of recent ones. 1 syncs before every
-	// Append returns, so an acknowledged record survives a power failure.
-	// N > 1 can lose at most the last N-1 acknowledged records. Whatever its
-	// value, a segment is synced when the log rolls over to the next one.
+	// SyncEvery is how many appends may go by between two syncs of the
+	// active segment's store (exercise 3.5); a sync writes the store's
+	// buffer to the file and fsyncs it. 1 syncs before every Append returns:
+	// an acknowledged record survives the process dying and the power
+	// failing. N > 1 can lose the last N-1 acknowledged records. 0 never
+	// syncs on append: records wait in a buffer, then in the operating
+	// system, so a crash can lose any number of recent ones. When the log
+	// rolls over to a new segment it writes the full one out, and syncs it
+	// if appends are waiting, so that a crash does not lose records before
+	// one that survives; with 0, a power failure still can, and [NewLog]
+	// then reports the hole as [ErrCorrupt].
 	SyncEvery uint64
 }
 

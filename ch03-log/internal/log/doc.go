@@ -11,7 +11,7 @@
 // A [Log] is safe for concurrent use. After a crash, opening the log again
 // recovers it: the store is the source of truth, a torn last record is cut
 // off, and the index is brought back in line with the store. How much of the
-// end of the log a crash may lose depends on [Config].SyncEvery.
+// end of the log a crash may lose depends on [Config.SyncEvery].
 //
 // # Usage
 //

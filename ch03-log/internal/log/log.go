@@ -70,9 +70,9 @@ func (l *Log) closeSegments() error {
 
 // Append adds record at the end of the log, sets record.Offset to its offset
 // and returns that offset. When the record fills the active segment, Append
-// syncs that segment and rolls over to a new one. If the record was stored
-// but a later step failed (a sync, the roll), Append returns its offset with
-// the error.
+// writes that segment out and rolls over to a new one. If the record was
+// stored but a later step failed (a sync, the roll), Append returns its
+// offset with the error.
 func (l *Log) Append(record *api.Record) (uint64, error) {
 	//exercise:3.4 begin: see README.md#34-log
 	return 0, exercise.NotDone("3.4")

@@ -17,6 +17,8 @@ func (l *Log) Reader() io.Reader {
 	//exercise:3.4 end
 }
 
+var _ io.Reader = (*originReader)(nil)
+
 // originReader reads a store from its first byte on, through the store's
 // ReadAt, which sees records still in the buffer.
 type originReader struct {

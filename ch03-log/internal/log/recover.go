@@ -7,7 +7,8 @@ import "github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
 // it repairs them in three steps:
 //
 //  1. It keeps the longest run of well-formed entries: entry i must hold
-//     relative offset i and a position past the previous entry's record.
+//     relative offset i, and its position must be 0 for the first entry and
+//     at least a length's width past the previous one for the others.
 //     Zeroed entries, which an index the operating system had not written
 //     back when the power failed can contain, end the run.
 //  2. It drops entries from the end until the last one points at a whole,

@@ -16,6 +16,7 @@ type segment struct {
 	baseOffset uint64 // offset of the segment's first record
 	nextOffset uint64 // offset the next appended record gets
 	config     Config
+	marshaled  []byte // Append marshals records here, reusing the memory
 }
 
 // newSegment opens the segment of dir that starts at baseOffset, creating its

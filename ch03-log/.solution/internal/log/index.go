@@ -50,6 +50,7 @@ func newIndex(f *os.File, c Config) (*index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("map index %s: %w", f.Name(), err)
 	}
+	// Count whole entries only, then give back the zeros a crash leaves.
 	var zero [entWidth]byte
 	n := size / entWidth
 	for n > 0 && bytes.Equal(mmap[(n-1)*entWidth:n*entWidth], zero[:]) {

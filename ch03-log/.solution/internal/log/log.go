@@ -139,9 +139,9 @@ func (l *Log) closeSegments() error {
 
 // Append adds record at the end of the log, sets record.Offset to its offset
 // and returns that offset. When the record fills the active segment, Append
-// syncs that segment and rolls over to a new one. If the record was stored
-// but a later step failed (a sync, the roll), Append returns its offset with
-// the error.
+// writes that segment out and rolls over to a new one. If the record was
+// stored but a later step failed (a sync, the roll), Append returns its
+// offset with the error.
 func (l *Log) Append(record *api.Record) (uint64, error) {
 	//exercise:3.4 begin
 	l.mu.Lock()
@@ -154,9 +154,14 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 		return off, err
 	}
 	if l.activeSegment.IsMaxed() {
-		// Sync the full segment before leaving it: a crash can then lose
-		// only records at the end of the log, never some in the middle.
-		if err := l.activeSegment.store.Sync(); err != nil {
+		// Write the full segment out before leaving it, so that a crash
+		// cannot lose its last records while later ones survive: flush it,
+		// for the process dying, and sync it if the sync policy has appends
+		// waiting, for the machine losing power.
+		if err := l.activeSegment.store.Flush(); err != nil {
+			return off, err
+		}
+		if err := l.syncs.rolled(l.activeSegment.store.Sync); err != nil {
 			return off, err
 		}
 		if err := l.newSegment(off + 1); err != nil {
@@ -270,7 +275,9 @@ func (l *Log) Truncate(lowest uint64) error {
 	//exercise:3.4 begin
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for len(l.segments) > 1 && l.segments[0].nextOffset <= lowest+1 {
+	// Segments before the active one are never empty: the first one's last
+	// offset is nextOffset-1.
+	for len(l.segments) > 1 && l.segments[0].nextOffset-1 <= lowest {
 		if err := l.segments[0].Remove(); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ type segment struct {
 	baseOffset uint64 // offset of the segment's first record
 	nextOffset uint64 // offset the next appended record gets
 	config     Config
+	marshaled  []byte // Append marshals records here, reusing the memory
 }
 
 // newSegment opens the segment of dir that starts at baseOffset, creating its
@@ -67,11 +68,14 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	}
 	cur := s.nextOffset
 	record.Offset = cur
-	p, err := proto.Marshal(record)
+	// The store copies what it is given, so the buffer can be reused: that
+	// saves an allocation per record.
+	s.marshaled, err = proto.MarshalOptions{}.MarshalAppend(s.marshaled[:0], record)
 	if err != nil {
 		return 0, fmt.Errorf("marshal record %d: %w", cur, err)
 	}
-	if p, err = seal(p, s.config.Segment.Checksum); err != nil {
+	p, err := seal(s.marshaled, s.config.Segment.Checksum)
+	if err != nil {
 		return 0, err
 	}
 	_, pos, err := s.store.Append(p)

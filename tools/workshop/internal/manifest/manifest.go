@@ -93,10 +93,11 @@ type TestID struct {
 
 func (id TestID) String() string { return id.Pkg + ":" + id.Name }
 
-// ParseTestID reads "internal/log:TestStore".
+// ParseTestID reads "internal/log:TestStore" (or a fuzz target's name,
+// "internal/log:FuzzStore", whose seed corpus runs as a test).
 func ParseTestID(s string) (TestID, error) {
 	pkg, name, ok := strings.Cut(s, ":")
-	if !ok || pkg == "" || !strings.HasPrefix(name, "Test") {
+	if !ok || pkg == "" || !(strings.HasPrefix(name, "Test") || strings.HasPrefix(name, "Fuzz")) {
 		return TestID{}, fmt.Errorf("test %q is not of the form dir:TestName", s)
 	}
 	return TestID{Pkg: pkg, Name: name}, nil
