@@ -7,7 +7,10 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"path"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/imports"
@@ -31,12 +34,12 @@ func FixGo(src []byte, exerciseImport string) ([]byte, error) {
 		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
 			continue
 		}
-		if !astutil.UsesImport(file, path) {
-			name := ""
-			if spec.Name != nil {
-				name = spec.Name.Name
-			}
-			astutil.DeleteNamedImport(fset, file, name, path)
+		name, alias := assumedName(path), ""
+		if spec.Name != nil {
+			name, alias = spec.Name.Name, spec.Name.Name
+		}
+		if !usesName(file, name) {
+			astutil.DeleteNamedImport(fset, file, alias, path)
 		}
 	}
 	if exerciseImport != "" && bytes.Contains(src, []byte("exercise.NotDone(")) {
@@ -48,4 +51,38 @@ func FixGo(src []byte, exerciseImport string) ([]byte, error) {
 	}
 	// goimports groups the standard library apart from other modules.
 	return imports.Process("", buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+}
+
+// assumedName is the package name an import path most likely declares, by
+// the convention goimports relies on: the last path element, skipping a
+// major-version element (".../casbin/v2" is casbin), without a "go-" prefix
+// or a ".v3"-style suffix.
+func assumedName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		if dir := path.Dir(importPath); dir != "." {
+			base = path.Base(dir)
+		}
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexFunc(base, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	}); i >= 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+// usesName reports whether the file refers to name.Something.
+func usesName(file *ast.File, name string) bool {
+	used := false
+	ast.Inspect(file, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == name && id.Obj == nil {
+				used = true
+			}
+		}
+		return !used
+	})
+	return used
 }

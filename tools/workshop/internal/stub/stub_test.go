@@ -108,3 +108,13 @@ func TestReplaceRegionsTouchesOnlyOneExercise(t *testing.T) {
 	_, err = ReplaceRegions([]byte(learner), "1.2", nil)
 	require.ErrorContains(t, err, "has 1 regions of exercise 1.2 where the reference has 0")
 }
+
+func TestLearnerKeepsImportsItStillUses(t *testing.T) {
+	src := "package auth\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/casbin/casbin/v2\"\n\tapi \"example.com/api/v1\"\n)\n\n" +
+		"var _ *casbin.Enforcer\n\nfunc f() api.Record {\n\t//exercise:5.3 begin\n\tfmt.Println()\n\t//exercise:5.3 stub\n\t// return api.Record{}\n\t//exercise:5.3 end\n}\n"
+	got, err := Learner([]byte(src), Options{Go: true})
+	require.NoError(t, err)
+	require.Contains(t, string(got), `"github.com/casbin/casbin/v2"`, "casbin/v2 declares package casbin, which is still used")
+	require.Contains(t, string(got), `api "example.com/api/v1"`)
+	require.NotContains(t, string(got), `"fmt"`, "only the reference used fmt")
+}

@@ -1,0 +1,33 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	api "github.com/proglog-workshop/proglog/ch04-grpc/api/v1"
+	"github.com/proglog-workshop/proglog/ch04-grpc/internal/exercise"
+)
+
+// Consume implements api.LogServer: it answers with the record at the
+// requested offset. For an offset the log does not hold, the log's
+// api.ErrOffsetOutOfRange goes back to gRPC as it is, and reaches the
+// client as code OutOfRange.
+func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api.ConsumeResponse, error) {
+	//exercise:4.2 begin: see README.md#42-produce-and-consume
+	return nil, exercise.NotDone("4.2")
+	//exercise:4.2 end
+}
+
+// ConsumeStream implements api.LogServer: it sends the records from the
+// requested offset on, in order. Once it has sent the last one it waits,
+// using no CPU, until the next append through this server or until the
+// client goes away; then it returns the context's error. While the client
+// does not read, gRPC's flow control holds Send back, so a slow client
+// slows this loop down rather than making the server buffer records for it.
+// The request is left as the client sent it.
+func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerStreamingServer[api.ConsumeResponse]) error {
+	//exercise:4.3 begin: see README.md#43-consumestream
+	return exercise.NotDone("4.3")
+	//exercise:4.3 end
+}
