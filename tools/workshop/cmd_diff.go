@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -47,6 +48,15 @@ func runDiff(ctx context.Context, args []string) error {
 	after, err := verify.ReferenceTree(b)
 	if err != nil {
 		return err
+	}
+	// go.mod is each chapter's own, but its new requirements are news.
+	for _, pair := range []struct {
+		tree map[string][]byte
+		dir  string
+	}{{before, a.Root}, {after, b.Root}} {
+		if mod, err := os.ReadFile(filepath.Join(pair.dir, "go.mod")); err == nil {
+			pair.tree["go.mod"] = mod
+		}
 	}
 	files := map[string]bool{}
 	for f := range before {

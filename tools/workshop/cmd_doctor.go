@@ -36,7 +36,7 @@ func runDoctor(ctx context.Context, _ []string) error {
 	report("Go", err, version)
 	report("race detector", raceWorks(ctx), "go test -race works (it needs cgo and a C compiler)")
 	report("loopback", loopback(), "can listen on 127.0.0.1")
-	report("port 8080", portFree("127.0.0.1:8080"), "free for cmd/server in chapters 1–2")
+	report("port 8080", portFree("127.0.0.1:8080"), "free for the HTTP cmd/server of chapters 1–3")
 	free, err := freeDisk(root)
 	report("disk", err, free)
 	report("modules", modulesReady(ctx, root), "every module's dependencies are downloaded")

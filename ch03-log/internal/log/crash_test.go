@@ -93,7 +93,7 @@ func TestCrash(t *testing.T) {
 		seed, err = strconv.ParseUint(s, 10, 64)
 		require.NoError(t, err)
 	}
-	t.Logf("seed %d (%s=%d go test -run '^TestCrash$' replays it)", seed, crashSeedEnv, seed)
+	t.Logf("seed %d (%s=%d go test -run '^TestCrash$' ./internal/log replays it)", seed, crashSeedEnv, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	cycles := 20
 	if testing.Short() {

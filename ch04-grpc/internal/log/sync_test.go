@@ -55,7 +55,17 @@ func TestSyncPolicy(t *testing.T) {
 			appendN(t, l, 1)
 			store := l.activeSegment.store
 			require.Equal(t, store.size, fileSize(t, store.Name()),
-				"after append %d, the record must be in the file: with SyncEvery set, Log.Append must call l.syncs.appended", i+1)
+				"after append %d, the record must be in the file: with SyncEvery set, Log.Append must call l.syncs.appended (and NewLog must give l.syncs the Config's SyncEvery)", i+1)
 		}
+	})
+
+	t.Run("a log that rolls syncs the appends its full segment holds", func(t *testing.T) {
+		c := smallConfig(2)
+		c.SyncEvery = 3
+		l := openLog(t, t.TempDir(), c)
+		appendN(t, l, 2)
+		require.Len(t, l.segments, 2, "two records fill a segment of two: the log must have rolled")
+		require.Zero(t, l.syncs.unsynced,
+			"when a segment fills, Log.Append must call l.syncs.rolled: the appends waiting for a sync are in the segment it leaves")
 	})
 }
