@@ -37,6 +37,9 @@ func runCheck(ctx context.Context, args []string) error {
 	if p.broken != "" {
 		fmt.Println(red(c, "The chapter does not build. Fix this first:"))
 		fmt.Println(p.broken)
+		for _, tip := range buildTips(p.broken) {
+			fmt.Println(bold(c, "Tip: ") + tip)
+		}
 		return errors.New("does not build")
 	}
 	var first string
@@ -84,4 +87,21 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// buildTips explains the two compile errors every learner meets: a file
+// whose last stub is gone still imports the exercise package, and the code
+// written in place of a stub needs imports the stub did not.
+func buildTips(out string) []string {
+	var tips []string
+	if strings.Contains(out, `/internal/exercise" imported and not used`) {
+		tips = append(tips, "every stub of that file is done, so it no longer needs internal/exercise: delete that import.")
+	}
+	if strings.Contains(out, "undefined: ") {
+		tips = append(tips, "an undefined package name (json, errors, fmt, ...) needs its import added back: the stub file kept only the imports the stub used.")
+	}
+	if len(tips) > 0 {
+		tips = append(tips, "goimports fixes imports for you: go run golang.org/x/tools/cmd/goimports -w <file> (editors with gopls do it on save).")
+	}
+	return tips
 }
