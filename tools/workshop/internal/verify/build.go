@@ -14,7 +14,8 @@ import (
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
 )
 
-// checkBuild builds and vets both trees and checks gofmt.
+// checkBuild builds and vets both trees and checks that go.mod is tidy and
+// the code gofmt'ed.
 func checkBuild(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
 	overlay, err := chapter.WriteOverlay(ch, work, nil)
 	if err != nil {
@@ -32,6 +33,13 @@ func checkBuild(ctx context.Context, ch *manifest.Chapter, work string) ([]strin
 				problems = append(problems, fmt.Sprintf("%s tree: go %s failed:\n%s", tree.name, verb, out))
 			}
 		}
+	}
+	// Each chapter is a module a learner may open on its own, without go.work.
+	tidy := exec.CommandContext(ctx, "go", "mod", "tidy", "-diff")
+	tidy.Dir = ch.Root
+	tidy.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		problems = append(problems, "go.mod is not tidy (run go mod tidy in the chapter):\n"+string(out))
 	}
 	unformatted, err := unformattedFiles(ch.Root)
 	if err != nil {
