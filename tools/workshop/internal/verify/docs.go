@@ -21,6 +21,7 @@ var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.m
 
 // checkDocs checks that the pages exist, that every exercise's anchors are
 // real headings, that hints and the instructor's notes cover every exercise,
+// that the `go test -run` commands they quote select real tests,
 // that .solution holds only declared files, and that package names match
 // their directories.
 func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
@@ -48,6 +49,7 @@ func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, e
 			}
 		}
 	}
+	problems = append(problems, checkRunCommands(ch.Root, pages)...)
 	problems = append(problems, undeclaredSolutions(ch)...)
 	names, err := packageNames(ctx, ch)
 	if err != nil {

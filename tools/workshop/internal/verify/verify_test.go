@@ -171,3 +171,11 @@ func writeStubs(t *testing.T, ch *manifest.Chapter) {
 	require.NoError(t, err)
 	require.NoError(t, chapter.Write(generated))
 }
+
+func TestVerifyCatchesARunCommandThatSelectsNoTest(t *testing.T) {
+	ch1, _ := fixture(t)
+	edit(t, ch1.Root+"/README.md", "### 1.1 Add\n", "### 1.1 Add\n\n```sh\ngo test -run 'TestAdd|TestSum' ./internal/sum\ngo test -run TestSum ./internal/sum\n```\n")
+	report := Chapter(t.Context(), ch1, only("manifest"))
+	requireProblem(t, report, "manifest", `"go test -run TestSum ./internal/sum" selects no test in ./internal/sum`)
+	require.Len(t, report.Problems, 1, "TestAdd|TestSum selects TestAdd: %+v", report.Problems)
+}
