@@ -33,6 +33,7 @@ func init() {
 		{"reveal", "[-force] <exercise>", "print the reference solution of an exercise once it passes", runReveal},
 		{"reset", "[-yes] <exercise|chapter>", "put the starting stubs back (asks first)", runReset},
 		{"diff", "<chA> <chB> | [-force] mine <ex>", "what changed between chapters, or your code vs the reference", runDiff},
+		{"overlay", "<chapter>", "print a go test -overlay file that runs the reference", runOverlay},
 		{"doctor", "", "check this machine: Go, race detector, ports, disk, modules", runDoctor},
 		{"prefetch", "", "download and build everything, for an offline workshop", runPrefetch},
 		{"verify", "[-skip proofs] [chapter...]", "run every proof on the chapters (what CI runs)", runVerify},
