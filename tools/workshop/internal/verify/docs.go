@@ -138,6 +138,10 @@ func checkGenerated(ctx context.Context, ch *manifest.Chapter, _ string) ([]stri
 	}
 	var problems []string
 	for _, file := range chapter.Stale(ch, generated) {
+		if slices.Contains(ch.SolutionFiles(), file) {
+			problems = append(problems, fmt.Sprintf("%s differs from the stub generated from its reference: after editing the reference, run `go run ./tools/workshop generate %s`; if it holds your exercise work, this proof is not for you (use `workshop status`)", file, ch.Dir))
+			continue
+		}
 		problems = append(problems, fmt.Sprintf("%s is stale: run `go run ./tools/workshop generate %s`", file, ch.Dir))
 	}
 	return problems, nil

@@ -118,7 +118,7 @@ func TestVerifyCatchesAStaleGeneratedFile(t *testing.T) {
 	ch1, _ := fixture(t)
 	edit(t, ch1.SolutionPath("internal/sum/sum.go"), "// Add returns a + b.", "// Add returns the sum a + b.")
 	report := Chapter(t.Context(), ch1, only("generated"))
-	requireProblem(t, report, "generated", "internal/sum/sum.go is stale")
+	requireProblem(t, report, "generated", "internal/sum/sum.go differs from the stub generated from its reference")
 
 	edit(t, ch1.Root+"/workshop.json", `"name": "Add"`, `"name": "Sum"`)
 	ch1, err := manifest.Load(ch1.Root)
