@@ -17,7 +17,7 @@ import (
 )
 
 // chapterPages are the pages every chapter has.
-var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md"}
+var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md", "INSTRUCTOR.ko.md"}
 
 // checkDocs checks that the pages exist, that every exercise's anchors are
 // real headings, that hints and the instructor's notes cover every exercise,
@@ -43,7 +43,7 @@ func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, e
 			problems = append(problems, fmt.Sprintf("exercise %s: README.ko.md has no heading with anchor #%s", ex.ID, ex.AnchorKo))
 		}
 		heading := regexp.MustCompile(`(?m)^#+ .*\b` + regexp.QuoteMeta(ex.ID) + `\b`)
-		for _, page := range []string{"HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md"} {
+		for _, page := range []string{"HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md", "INSTRUCTOR.ko.md"} {
 			if text, ok := pages[page]; ok && !heading.MatchString(text) {
 				problems = append(problems, fmt.Sprintf("exercise %s: %s has no heading for it", ex.ID, page))
 			}
