@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 )
 
 // runPrefetch downloads every module the workshop needs and builds every
@@ -41,20 +43,13 @@ func moduleDirs(root string) []string {
 	if err != nil {
 		return nil
 	}
+	work, err := modfile.ParseWork("go.work", data, nil)
+	if err != nil {
+		return nil
+	}
 	var dirs []string
-	inUse := false
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(line, "use ("):
-			inUse = true
-		case inUse && line == ")":
-			inUse = false
-		case inUse && line != "":
-			dirs = append(dirs, filepath.Join(root, filepath.FromSlash(line)))
-		case strings.HasPrefix(line, "use "):
-			dirs = append(dirs, filepath.Join(root, filepath.FromSlash(strings.TrimSpace(strings.TrimPrefix(line, "use")))))
-		}
+	for _, use := range work.Use {
+		dirs = append(dirs, filepath.Join(root, filepath.FromSlash(use.Path)))
 	}
 	return dirs
 }

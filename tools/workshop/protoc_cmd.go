@@ -8,20 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
-	"slices"
 	"sort"
-
-	"golang.org/x/mod/modfile"
 
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/protoc"
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
 )
-
-// protocPlugins are the generators every chapter pins in its go.mod.
-// protoc-gen-go-grpc runs only for files that declare a service.
-var protocPlugins = []string{"protoc-gen-go", "protoc-gen-go-grpc"}
 
 // runProtoc regenerates Go code for .proto files given relative to the
 // current directory, writing the output next to them. It is what a chapter's
@@ -60,7 +52,7 @@ func runProtoc(ctx context.Context, args []string) error {
 	}
 	// The exercise marker lines are not part of the schema: without them,
 	// they would become comments of the fields next to them.
-	out, err := generateProto(ctx, root, files, func(name string) (io.ReadCloser, error) {
+	out, err := protoc.Generate(ctx, protoc.Request{Root: root, Files: files, Open: func(name string) (io.ReadCloser, error) {
 		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
 		if err != nil {
 			return nil, err
@@ -70,7 +62,7 @@ func runProtoc(ctx context.Context, args []string) error {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return io.NopCloser(bytes.NewReader(plain)), nil
-	})
+	}})
 	if err != nil {
 		return err
 	}
@@ -88,15 +80,6 @@ func runProtoc(ctx context.Context, args []string) error {
 	return nil
 }
 
-// generateProto runs every plugin the module pins on files.
-func generateProto(ctx context.Context, root string, files []string, open func(string) (io.ReadCloser, error)) (map[string][]byte, error) {
-	plugins, err := pinnedPlugins(root)
-	if err != nil {
-		return nil, err
-	}
-	return protoc.Generate(ctx, protoc.Request{Root: root, Files: files, Plugins: plugins, Open: open})
-}
-
 // moduleRoot returns the nearest directory at or above dir holding a go.mod.
 func moduleRoot(dir string) (string, error) {
 	for d := dir; ; d = filepath.Dir(d) {
@@ -107,27 +90,4 @@ func moduleRoot(dir string) (string, error) {
 			return "", fmt.Errorf("no go.mod at or above %s", dir)
 		}
 	}
-}
-
-// pinnedPlugins returns the protoc plugins that root's go.mod pins as tools.
-func pinnedPlugins(root string) ([]string, error) {
-	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return nil, err
-	}
-	mod, err := modfile.Parse("go.mod", data, nil)
-	if err != nil {
-		return nil, err
-	}
-	var plugins []string
-	for _, tool := range mod.Tool {
-		name := path.Base(tool.Path)
-		if slices.Contains(protocPlugins, name) {
-			plugins = append(plugins, name)
-		}
-	}
-	if len(plugins) == 0 {
-		return nil, fmt.Errorf("%s/go.mod pins no protoc plugin as a tool (want one of %v)", root, protocPlugins)
-	}
-	return plugins, nil
 }

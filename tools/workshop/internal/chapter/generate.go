@@ -147,18 +147,7 @@ func generateProtos(ctx context.Context, ch *manifest.Chapter, out map[string][]
 }
 
 func protocRequest(ch *manifest.Chapter, open func(string) (io.ReadCloser, error)) protoc.Request {
-	return protoc.Request{Root: ch.Root, Files: ch.Proto, Plugins: Plugins(ch), Open: open}
-}
-
-// Plugins are the protoc plugins the chapter pins; protoc-gen-go-grpc is
-// pinned from the chapter that adds a gRPC service on.
-func Plugins(ch *manifest.Chapter) []string {
-	data, err := os.ReadFile(filepath.Join(ch.Root, "go.mod"))
-	plugins := []string{"protoc-gen-go"}
-	if err == nil && bytes.Contains(data, []byte("protoc-gen-go-grpc")) {
-		plugins = append(plugins, "protoc-gen-go-grpc")
-	}
-	return plugins
+	return protoc.Request{Root: ch.Root, Files: ch.Proto, Open: open}
 }
 
 // Stale compares generated files with what is on disk and returns the paths

@@ -180,26 +180,14 @@ func parse(out []byte, module string) *Run {
 	return run
 }
 
-func hasTests(run *Run, pkg string) bool {
-	for id := range run.Tests {
-		if id.Pkg == pkg {
+// anyFailed reports whether a test of pkg failed.
+func anyFailed(run *Run, pkg string) bool {
+	for id, r := range run.Tests {
+		if id.Pkg == pkg && r.Action == "fail" {
 			return true
 		}
 	}
 	return false
-}
-
-func allPassed(run *Run, pkg string) bool {
-	for id, r := range run.Tests {
-		if id.Pkg == pkg && r.Action == "fail" {
-			return false
-		}
-	}
-	return true
-}
-
-func anyFailed(run *Run, pkg string) bool {
-	return hasTests(run, pkg) && !allPassed(run, pkg)
 }
 
 // Dir turns an import path into a directory relative to the module.

@@ -8,9 +8,8 @@
 // # Usage
 //
 //	files, err := protoc.Generate(ctx, protoc.Request{
-//		Root:    "ch02-protobuf",
-//		Files:   []string{"api/v1/log.proto"},
-//		Plugins: []string{"protoc-gen-go"},
+//		Root:  "ch02-protobuf",
+//		Files: []string{"api/v1/log.proto"},
 //	})
 //	// files maps paths relative to Root to their generated contents.
 package protoc
@@ -22,9 +21,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 
 	"github.com/bufbuild/protocompile"
+	"golang.org/x/mod/modfile"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -40,7 +42,8 @@ type Request struct {
 	// Files are the .proto files to generate code for, relative to Root.
 	Files []string
 	// Plugins are `go tool` names, e.g. "protoc-gen-go", "protoc-gen-go-grpc".
-	// Each runs with the parameter "paths=source_relative".
+	// Each runs with the parameter "paths=source_relative". When empty, the
+	// plugins Root's go.mod pins as tools are used ([PinnedPlugins]).
 	Plugins []string
 	// Open, when set, reads a .proto file given its path relative to Root.
 	// It lets a caller compile reference files that live elsewhere.
@@ -54,8 +57,14 @@ func Generate(ctx context.Context, req Request) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	plugins := req.Plugins
+	if len(plugins) == 0 {
+		if plugins, err = PinnedPlugins(req.Root); err != nil {
+			return nil, err
+		}
+	}
 	out := map[string][]byte{}
-	for _, plugin := range req.Plugins {
+	for _, plugin := range plugins {
 		files, err := runPlugin(ctx, req.Root, plugin, &pluginpb.CodeGeneratorRequest{
 			FileToGenerate: req.Files,
 			Parameter:      proto.String("paths=source_relative"),
@@ -69,6 +78,32 @@ func Generate(ctx context.Context, req Request) (map[string][]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// knownPlugins are the generators a module may pin for Generate.
+var knownPlugins = []string{"protoc-gen-go", "protoc-gen-go-grpc"}
+
+// PinnedPlugins returns the protoc plugins that root's go.mod pins as tools,
+// so that the module, not this package, decides the generator versions.
+func PinnedPlugins(root string) ([]string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	mod, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return nil, err
+	}
+	var plugins []string
+	for _, tool := range mod.Tool {
+		if name := path.Base(tool.Path); slices.Contains(knownPlugins, name) {
+			plugins = append(plugins, name)
+		}
+	}
+	if len(plugins) == 0 {
+		return nil, fmt.Errorf("%s/go.mod pins no protoc plugin as a tool (want one of %v)", root, knownPlugins)
+	}
+	return plugins, nil
 }
 
 // compile parses the files and returns them with all their imports as

@@ -41,7 +41,7 @@ func checkBuild(ctx context.Context, ch *manifest.Chapter, work string) ([]strin
 	if out, err := tidy.CombinedOutput(); err != nil {
 		problems = append(problems, "go.mod is not tidy (run go mod tidy in the chapter):\n"+string(out))
 	}
-	unformatted, err := unformattedFiles(ch.Root)
+	unformatted, err := Unformatted(ch.Root)
 	if err != nil {
 		return problems, err
 	}
@@ -51,9 +51,9 @@ func checkBuild(ctx context.Context, ch *manifest.Chapter, work string) ([]strin
 	return problems, nil
 }
 
-// unformattedFiles lists the .go files under root, .solution included, that
+// Unformatted lists the .go files under root, .solution included, that
 // gofmt would change.
-func unformattedFiles(root string) ([]string, error) {
+func Unformatted(root string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {

@@ -112,7 +112,7 @@ func regenerate(ctx context.Context, ch *manifest.Chapter, file, mutated, dir st
 		return nil, err
 	}
 	out, err := protoc.Generate(ctx, protoc.Request{
-		Root: ch.Root, Files: ch.Proto, Plugins: chapter.Plugins(ch),
+		Root: ch.Root, Files: ch.Proto,
 		Open: func(name string) (io.ReadCloser, error) {
 			if name == file {
 				return io.NopCloser(bytes.NewReader(plain)), nil

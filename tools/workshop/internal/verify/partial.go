@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +16,7 @@ import (
 // later ones are stubs. Where a stubbed exercise edits a .proto file, the
 // learner's generated code (made from the stubbed .proto) stands in for the
 // reference's.
-func partialOverlay(_ context.Context, ch *manifest.Chapter, ex manifest.Exercise, work string) (string, error) {
+func partialOverlay(ch *manifest.Chapter, ex manifest.Exercise, work string) (string, error) {
 	dir := filepath.Join(work, "partial-"+ex.ID)
 	replace := map[string]string{}
 	stubbed := map[string]bool{}
@@ -45,8 +44,8 @@ func partialOverlay(_ context.Context, ch *manifest.Chapter, ex manifest.Exercis
 			continue
 		}
 		partial, err := stub.Learner(src, stub.Options{
-			Go:     strings.HasSuffix(file, ".go"),
-			Import: ch.ModulePath() + "/internal/exercise",
+			Go:      strings.HasSuffix(file, ".go"),
+			Import:  ch.ModulePath() + "/internal/exercise",
 			Stubbed: func(id string) bool { return stubbed[id] },
 		})
 		if err != nil {

@@ -62,7 +62,7 @@ func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string) ([]string
 func checkOrder(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
 	var problems []string
 	for i, ex := range ch.Exercises {
-		overlay, err := partialOverlay(ctx, ch, ex, work)
+		overlay, err := partialOverlay(ch, ex, work)
 		if err != nil {
 			return problems, err
 		}
