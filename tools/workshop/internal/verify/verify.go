@@ -63,6 +63,7 @@ type proof struct {
 // chapter that fails to build is not also reported for every test.
 var proofs = []proof{
 	{"manifest", "manifest, README anchors and chapter pages", checkDocs},
+	{"glossary", "Korean pages use the glossary's terms", checkGlossary},
 	{"generated", "generated files are fresh", checkGenerated},
 	{"build", "both trees build and vet; go.mod tidy; gofmt'ed", checkBuild},
 	{"reference", "reference tests pass with -race", checkReference},

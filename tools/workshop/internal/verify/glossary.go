@@ -1,0 +1,271 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/proglog-workshop/proglog/tools/workshop/internal/manifest"
+)
+
+// GlossaryPage is the Korean glossary, relative to the repository root. Its
+// tables are the one source of truth for the check: the column headed
+// "한국어" holds the preferred term, the column whose header contains "not:"
+// holds the comma-separated variants no Korean page may use.
+const GlossaryPage = "docs/glossary.ko.md"
+
+// glossaryVariant is one banned variant and what to write instead.
+type glossaryVariant struct {
+	text      string
+	preferred string
+	pattern   *regexp.Regexp
+	// exceptions are preferred terms that contain text (와이어 타입 for
+	// 타입): inside them the variant is the glossary's own term.
+	exceptions []string
+}
+
+// checkGlossary reports every line of a Korean page that uses a variant the
+// glossary bans. It checks the chapter's own *.ko.md pages and, with the
+// first chapter only (so a mistake is reported once), the repository's
+// Korean pages outside the chapters: README.ko.md and docs/*.ko.md.
+func checkGlossary(_ context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+	root := filepath.Dir(ch.Root)
+	data, err := os.ReadFile(filepath.Join(root, GlossaryPage))
+	if errors.Is(err, fs.ErrNotExist) {
+		return []string{GlossaryPage + " is missing: the Korean pages are checked against its \"not:\" column"}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read glossary: %w", err)
+	}
+	variants, err := parseGlossary(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", GlossaryPage, err)
+	}
+	pages, err := filepath.Glob(filepath.Join(ch.Root, "*.ko.md"))
+	if err != nil {
+		return nil, err
+	}
+	first, err := isFirstChapter(root, ch)
+	if err != nil {
+		return nil, err
+	}
+	if first {
+		for _, pattern := range []string{"*.ko.md", "docs/*.ko.md"} {
+			more, err := filepath.Glob(filepath.Join(root, pattern))
+			if err != nil {
+				return nil, err
+			}
+			pages = append(pages, more...)
+		}
+	}
+	var problems []string
+	for _, page := range pages {
+		rel, err := filepath.Rel(root, page)
+		if err != nil {
+			return nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == GlossaryPage {
+			continue // it names the variants on purpose
+		}
+		text, err := os.ReadFile(page)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", rel, err)
+		}
+		problems = append(problems, glossaryProblems(rel, string(text), variants)...)
+	}
+	return problems, nil
+}
+
+// isFirstChapter reports whether ch is the first chapter of the repository
+// at root.
+func isFirstChapter(root string, ch *manifest.Chapter) (bool, error) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return false, fmt.Errorf("list chapters: %w", err)
+	}
+	chapterDir := regexp.MustCompile(`^ch[0-9]{2}-`)
+	var dirs []string
+	for _, e := range entries {
+		if !e.IsDir() || !chapterDir.MatchString(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, e.Name(), manifest.File)); err == nil {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	slices.Sort(dirs)
+	return len(dirs) > 0 && dirs[0] == filepath.Base(ch.Root), nil
+}
+
+// parseGlossary reads the banned variants from the glossary's tables. A table
+// without a "not:" column is skipped; a glossary that bans nothing is an
+// error, since then the check would silently pass every page.
+func parseGlossary(page string) ([]glossaryVariant, error) {
+	type row struct{ preferred, banned string }
+	var rows []row
+	lines := strings.Split(page, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if !isTableRow(lines[i]) || !isDelimiterRow(lines[i+1]) {
+			continue
+		}
+		header := tableCells(lines[i])
+		korean := slices.Index(header, "한국어")
+		banned := slices.IndexFunc(header, func(c string) bool { return strings.Contains(c, "not:") })
+		i += 2
+		for ; i < len(lines) && isTableRow(lines[i]); i++ {
+			if korean < 0 || banned < 0 {
+				continue
+			}
+			cells := tableCells(lines[i])
+			if len(cells) <= max(korean, banned) {
+				return nil, fmt.Errorf("line %d: a row has %d cells, the header %d", i+1, len(cells), len(header))
+			}
+			rows = append(rows, row{cells[korean], cells[banned]})
+		}
+	}
+	var preferred []string
+	for _, r := range rows {
+		for _, term := range strings.Split(r.preferred, ",") {
+			if term = strings.TrimSpace(term); term != "" {
+				preferred = append(preferred, term)
+			}
+		}
+	}
+	var variants []glossaryVariant
+	for _, r := range rows {
+		for _, text := range strings.Split(r.banned, ",") {
+			text = strings.TrimSpace(text)
+			if text == "" {
+				continue
+			}
+			v := glossaryVariant{text: text, preferred: r.preferred, pattern: variantPattern(text)}
+			for _, p := range preferred {
+				if p != text && strings.Contains(p, text) {
+					v.exceptions = append(v.exceptions, p)
+				}
+			}
+			variants = append(variants, v)
+		}
+	}
+	if len(variants) == 0 {
+		return nil, errors.New(`no table with a "한국어" column and a "not:" column lists a variant`)
+	}
+	return variants, nil
+}
+
+// variantPattern matches text case-insensitively, with any spacing (none
+// included) where text has a space: 상호 TLS, 상호TLS, 상호  TLS.
+func variantPattern(text string) *regexp.Regexp {
+	words := strings.Fields(text)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(`(?i)` + strings.Join(words, `\s*`))
+}
+
+var (
+	tableDelimiter = regexp.MustCompile(`^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
+	// proseMasks remove what is not Korean prose from a line: inline code
+	// spans, link targets and HTML tags (the <a id="…"> anchors included).
+	proseMasks = []*regexp.Regexp{
+		regexp.MustCompile("``.*?``|`[^`]*`"),
+		regexp.MustCompile(`\]\([^)]*\)`),
+		regexp.MustCompile(`</?[A-Za-z][^>]*>`),
+	}
+)
+
+func isTableRow(line string) bool     { return strings.HasPrefix(strings.TrimSpace(line), "|") }
+func isDelimiterRow(line string) bool { return tableDelimiter.MatchString(strings.TrimSpace(line)) }
+
+// tableCells splits a Markdown table row into trimmed cells.
+func tableCells(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimSuffix(strings.TrimPrefix(line, "|"), "|")
+	cells := strings.Split(line, "|")
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(c)
+	}
+	return cells
+}
+
+// glossaryProblems finds the banned variants on one page, outside fenced
+// code, inline code, link targets and HTML tags.
+func glossaryProblems(name, page string, variants []glossaryVariant) []string {
+	var problems []string
+	fence := ""
+	for n, line := range strings.Split(page, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")) {
+			fence = trimmed[:3]
+			continue
+		}
+		if fence != "" {
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+			continue
+		}
+		for _, mask := range proseMasks {
+			line = mask.ReplaceAllString(line, " ")
+		}
+		for _, v := range variants {
+			if found, ok := v.find(line); ok {
+				problems = append(problems, fmt.Sprintf("%s:%d: %q is not the glossary's term: write %q (%s)", name, n+1, found, v.preferred, GlossaryPage))
+			}
+		}
+	}
+	return problems
+}
+
+// find returns the first use of the variant in line that is a word of its
+// own: not the tail of a longer word (타입 in 프로토타입), not inside a
+// longer English word (import in goimports or imports), and not part of a
+// term the glossary prefers (타입 in 와이어 타입). Korean particles may
+// follow it (타입을, import를).
+func (v glossaryVariant) find(line string) (string, bool) {
+	for _, m := range v.pattern.FindAllStringIndex(line, -1) {
+		start, end := m[0], m[1]
+		if before, _ := utf8.DecodeLastRuneInString(line[:start]); start > 0 && isWordRune(before) {
+			continue
+		}
+		last, _ := utf8.DecodeLastRuneInString(line[start:end])
+		if after, _ := utf8.DecodeRuneInString(line[end:]); end < len(line) && last < utf8.RuneSelf && after < utf8.RuneSelf && isWordRune(after) {
+			continue
+		}
+		if v.excepted(line, start, end) {
+			continue
+		}
+		return line[start:end], true
+	}
+	return "", false
+}
+
+// excepted reports whether line[start:end] lies inside one of the
+// variant's exceptions.
+func (v glossaryVariant) excepted(line string, start, end int) bool {
+	for _, p := range v.exceptions {
+		for from := 0; ; {
+			i := strings.Index(line[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			if i <= start && end <= i+len(p) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
