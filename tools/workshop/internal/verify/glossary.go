@@ -27,9 +27,9 @@ type glossaryVariant struct {
 	text      string
 	preferred string
 	pattern   *regexp.Regexp
-	// exceptions are preferred terms that contain text (와이어 타입 for
-	// 타입): inside them the variant is the glossary's own term.
-	exceptions []string
+	// exceptions match the preferred terms that contain text (와이어 타입
+	// for 타입): inside them the variant is the glossary's own term.
+	exceptions []*regexp.Regexp
 }
 
 // checkGlossary reports every line of a Korean page that uses a variant the
@@ -150,7 +150,7 @@ func parseGlossary(page string) ([]glossaryVariant, error) {
 			v := glossaryVariant{text: text, preferred: r.preferred, pattern: variantPattern(text)}
 			for _, p := range preferred {
 				if p != text && strings.Contains(p, text) {
-					v.exceptions = append(v.exceptions, p)
+					v.exceptions = append(v.exceptions, variantPattern(p))
 				}
 			}
 			variants = append(variants, v)
@@ -162,14 +162,15 @@ func parseGlossary(page string) ([]glossaryVariant, error) {
 	return variants, nil
 }
 
-// variantPattern matches text case-insensitively, with any spacing (none
-// included) where text has a space: 상호 TLS, 상호TLS, 상호  TLS.
+// variantPattern matches text case-insensitively, with any spacing where
+// text has a space, a line break or none included: 상호 TLS, 상호TLS, and
+// 상호 at the end of one line with TLS at the start of the next.
 func variantPattern(text string) *regexp.Regexp {
 	words := strings.Fields(text)
 	for i, w := range words {
 		words[i] = regexp.QuoteMeta(w)
 	}
-	return regexp.MustCompile(`(?i)` + strings.Join(words, `\s*`))
+	return regexp.MustCompile(`(?i)` + strings.Join(words, `[ \t]*(?:\n[ \t]*)?`))
 }
 
 var (
@@ -198,71 +199,87 @@ func tableCells(line string) []string {
 }
 
 // glossaryProblems finds the banned variants on one page, outside fenced
-// code, inline code, link targets and HTML tags.
+// code, inline code, link targets and HTML tags. A variant of several words
+// is found across a line break too, since prose is wrapped; it is reported
+// at the line where it starts.
 func glossaryProblems(name, page string, variants []glossaryVariant) []string {
-	var problems []string
+	lines := strings.Split(page, "\n")
 	fence := ""
-	for n, line := range strings.Split(page, "\n") {
+	for n, line := range lines {
 		trimmed := strings.TrimSpace(line)
-		if fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")) {
-			fence = trimmed[:3]
-			continue
-		}
-		if fence != "" {
+		switch {
+		case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
+			fence, lines[n] = trimmed[:3], ""
+		case fence != "":
 			if strings.HasPrefix(trimmed, fence) {
 				fence = ""
 			}
-			continue
-		}
-		for _, mask := range proseMasks {
-			line = mask.ReplaceAllString(line, " ")
-		}
-		for _, v := range variants {
-			if found, ok := v.find(line); ok {
-				problems = append(problems, fmt.Sprintf("%s:%d: %q is not the glossary's term: write %q (%s)", name, n+1, found, v.preferred, GlossaryPage))
+			lines[n] = ""
+		default:
+			for _, mask := range proseMasks {
+				line = mask.ReplaceAllString(line, " ")
 			}
+			lines[n] = line
 		}
+	}
+	prose := strings.Join(lines, "\n")
+	type use struct {
+		line   int
+		detail string
+	}
+	var found []use
+	for _, v := range variants {
+		reported := map[int]bool{}
+		for _, m := range v.uses(prose) {
+			line := strings.Count(prose[:m[0]], "\n") + 1
+			if reported[line] {
+				continue
+			}
+			reported[line] = true
+			text := strings.Join(strings.Fields(prose[m[0]:m[1]]), " ")
+			found = append(found, use{line, fmt.Sprintf("%s:%d: %q is not the glossary's term: write %q (%s)", name, line, text, v.preferred, GlossaryPage)})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b use) int { return a.line - b.line })
+	problems := make([]string, len(found))
+	for i, u := range found {
+		problems[i] = u.detail
 	}
 	return problems
 }
 
-// find returns the first use of the variant in line that is a word of its
-// own: not the tail of a longer word (타입 in 프로토타입), not inside a
-// longer English word (import in goimports or imports), and not part of a
-// term the glossary prefers (타입 in 와이어 타입). Korean particles may
-// follow it (타입을, import를).
-func (v glossaryVariant) find(line string) (string, bool) {
-	for _, m := range v.pattern.FindAllStringIndex(line, -1) {
+// uses returns the start and end of every use of the variant in text that
+// is a word of its own: not the tail of a longer word (타입 in 프로토타입),
+// not inside a longer English word (import in goimports or imports), and
+// not part of a term the glossary prefers (타입 in 와이어 타입). Korean
+// particles may follow it (타입을, import를).
+func (v glossaryVariant) uses(text string) [][]int {
+	var uses [][]int
+	for _, m := range v.pattern.FindAllStringIndex(text, -1) {
 		start, end := m[0], m[1]
-		if before, _ := utf8.DecodeLastRuneInString(line[:start]); start > 0 && isWordRune(before) {
+		if before, _ := utf8.DecodeLastRuneInString(text[:start]); start > 0 && isWordRune(before) {
 			continue
 		}
-		last, _ := utf8.DecodeLastRuneInString(line[start:end])
-		if after, _ := utf8.DecodeRuneInString(line[end:]); end < len(line) && last < utf8.RuneSelf && after < utf8.RuneSelf && isWordRune(after) {
+		last, _ := utf8.DecodeLastRuneInString(text[start:end])
+		if after, _ := utf8.DecodeRuneInString(text[end:]); end < len(text) && last < utf8.RuneSelf && after < utf8.RuneSelf && isWordRune(after) {
 			continue
 		}
-		if v.excepted(line, start, end) {
+		if v.excepted(text, start, end) {
 			continue
 		}
-		return line[start:end], true
+		uses = append(uses, m)
 	}
-	return "", false
+	return uses
 }
 
-// excepted reports whether line[start:end] lies inside one of the
+// excepted reports whether text[start:end] lies inside one of the
 // variant's exceptions.
-func (v glossaryVariant) excepted(line string, start, end int) bool {
+func (v glossaryVariant) excepted(text string, start, end int) bool {
 	for _, p := range v.exceptions {
-		for from := 0; ; {
-			i := strings.Index(line[from:], p)
-			if i < 0 {
-				break
-			}
-			i += from
-			if i <= start && end <= i+len(p) {
+		for _, m := range p.FindAllStringIndex(text, -1) {
+			if m[0] <= start && end <= m[1] {
 				return true
 			}
-			from = i + 1
 		}
 	}
 	return false

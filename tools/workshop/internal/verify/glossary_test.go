@@ -19,13 +19,14 @@ func TestVerifyCatchesABannedGlossaryVariant(t *testing.T) {
 	require.Len(t, report.Problems, 1, "%+v", report.Problems)
 }
 
-func TestGlossaryCheckFindsVariantsWithParticlesAndOtherSpacing(t *testing.T) {
+func TestGlossaryCheckFindsVariantsWithParticlesAndAcrossLineBreaks(t *testing.T) {
 	variants := fixtureGlossary(t)
-	page := "스텁에 없던 import를 추가하세요.\n반환 타입을 확인하세요.\n상호TLS도 안 됩니다.\n"
+	page := "스텁에 없던 import를 추가하세요.\n반환 타입을 확인하세요.\n상호TLS도 안 됩니다.\n줄이 바뀐 상호\nTLS도 안 됩니다.\n\n상호\n\nTLS는 두 문단입니다.\n"
 	require.Equal(t, []string{
 		`p.ko.md:1: "import" is not the glossary's term: write "임포트" (docs/glossary.ko.md)`,
 		`p.ko.md:2: "타입" is not the glossary's term: write "자료형" (docs/glossary.ko.md)`,
 		`p.ko.md:3: "상호TLS" is not the glossary's term: write "TLS 상호 인증" (docs/glossary.ko.md)`,
+		`p.ko.md:4: "상호 TLS" is not the glossary's term: write "TLS 상호 인증" (docs/glossary.ko.md)`,
 	}, glossaryProblems("p.ko.md", page, variants))
 }
 
