@@ -24,7 +24,6 @@ const GlossaryPage = "docs/glossary.ko.md"
 
 // glossaryVariant is one banned variant and what to write instead.
 type glossaryVariant struct {
-	text      string
 	preferred string
 	pattern   *regexp.Regexp
 	// exceptions match the preferred terms that contain text (와이어 타입
@@ -147,7 +146,7 @@ func parseGlossary(page string) ([]glossaryVariant, error) {
 			if text == "" {
 				continue
 			}
-			v := glossaryVariant{text: text, preferred: r.preferred, pattern: variantPattern(text)}
+			v := glossaryVariant{preferred: r.preferred, pattern: variantPattern(text)}
 			for _, p := range preferred {
 				if p != text && strings.Contains(p, text) {
 					v.exceptions = append(v.exceptions, variantPattern(p))
