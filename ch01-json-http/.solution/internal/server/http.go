@@ -73,7 +73,7 @@ type Config struct {
 // log on addr: POST / appends a record, GET / reads one. It uses the
 // Default timeouts.
 func NewHTTPServer(addr string) *http.Server {
-	return newServer(Config{Addr: addr}.withDefaults(), newHTTPServer())
+	return newServer(Config{Addr: addr}.withDefaults())
 }
 
 // NewHTTPServerConfig is [NewHTTPServer] with the timeouts of cfg. It
@@ -82,13 +82,15 @@ func NewHTTPServerConfig(cfg Config) (*http.Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return newServer(cfg.withDefaults(), newHTTPServer()), nil
+	return newServer(cfg.withDefaults()), nil
 }
 
-func newServer(cfg Config, s *httpServer) *http.Server {
+// newServer serves a new empty log with cfg's address and timeouts, which
+// must already be validated and defaulted.
+func newServer(cfg Config) *http.Server {
 	return &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           s.routes(),
+		Handler:           newHTTPServer().routes(),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
