@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -69,6 +70,45 @@ func TestLogRead(t *testing.T) {
 		got, err := log.Read(1)
 		require.NoError(t, err)
 		require.Equal(t, Record{Value: []byte("second"), Offset: 1}, got)
+	})
+
+	t.Run("is safe to call while others append", func(t *testing.T) {
+		log := NewLog()
+		for _, value := range []string{"first", "second"} {
+			_, err := log.Append(Record{Value: []byte(value)})
+			require.NoError(t, err)
+		}
+		const readers, writers, each = 4, 4, 100
+		errs := make(chan error, readers+writers)
+		var wg sync.WaitGroup
+		for range writers {
+			wg.Go(func() {
+				for range each {
+					if _, err := log.Append(Record{Value: []byte("more")}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		for range readers {
+			wg.Go(func() {
+				for range each {
+					got, err := log.Read(1)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if string(got.Value) != "second" {
+						errs <- fmt.Errorf("Read(1) returned %q while others appended, want \"second\"", got.Value)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		require.NoError(t, <-errs, "Read must take the mutex too: the race detector (go test -race) reports a Read that does not")
 	})
 
 	t.Run("returns ErrOffsetNotFound past the end", func(t *testing.T) {

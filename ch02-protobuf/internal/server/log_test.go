@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -94,6 +95,46 @@ func TestLogRead(t *testing.T) {
 		again, err := log.Read(0)
 		require.NoError(t, err)
 		requireRecord(t, `{"value":"Zmlyc3Q=","offset":0}`, again, "changing a record returned by Read must not change the log")
+	})
+
+	t.Run("is safe to call while others append", func(t *testing.T) {
+		log := NewLog()
+		for _, r := range []string{`{"value":"Zmlyc3Q="}`, `{"value":"c2Vjb25k"}`} {
+			_, err := log.Append(record(t, r))
+			require.NoError(t, err)
+		}
+		more, second := record(t, `{"value":"bW9yZQ=="}`), record(t, `{"value":"c2Vjb25k","offset":1}`)
+		const readers, writers, each = 4, 4, 100
+		errs := make(chan error, readers+writers)
+		var wg sync.WaitGroup
+		for range writers {
+			wg.Go(func() {
+				for range each {
+					if _, err := log.Append(more); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		for range readers {
+			wg.Go(func() {
+				for range each {
+					got, err := log.Read(1)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if !proto.Equal(second, got) {
+						errs <- fmt.Errorf("Read(1) returned %v while others appended, want %v", got, second)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		require.NoError(t, <-errs, "Read must take the mutex too: the race detector (go test -race) reports a Read that does not")
 	})
 
 	t.Run("returns ErrOffsetNotFound past the end", func(t *testing.T) {
