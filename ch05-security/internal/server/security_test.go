@@ -87,7 +87,7 @@ func TestServerRequiresTLS(t *testing.T) {
 	// The server proves who it is and asks clients for no certificate; its
 	// ACL allows everything. What refuses these clients is TLS.
 	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, Server: true}
-	srv := serve(t, &Config{CommitLog: commitLog, Authorizer: allowAll{}}, serverTLS, certs)
+	srv := serveTLS(t, &Config{CommitLog: commitLog, Authorizer: allowAll{}}, serverTLS, certs)
 
 	tls12, err := config.SetupTLSConfig(config.TLSConfig{CAFile: certs.CAFile})
 	require.NoError(t, err)
@@ -117,7 +117,7 @@ func TestServerRejectsUnverifiedClients(t *testing.T) {
 	// Mutual TLS, and an ACL that allows everything: what refuses these
 	// clients is the server's check of their certificates.
 	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
-	srv := serve(t, &Config{CommitLog: commitLog, Authorizer: allowAll{}}, serverTLS, certs)
+	srv := serveTLS(t, &Config{CommitLog: commitLog, Authorizer: allowAll{}}, serverTLS, certs)
 
 	clients := []struct {
 		name              string
