@@ -66,10 +66,11 @@ type outcome struct {
 }
 
 // callAll makes every call of rpcs through client, in order, each with its
-// own deadline, and returns how each ended. It logs nothing: the caller's
-// assertion on the first wrong outcome is the first line a failure prints,
-// so it leads with the real cause (a broken handshake, say) rather than
-// with what later exercises have not done yet.
+// own deadline, and returns how each ended. It logs the outcomes (go test
+// -v shows them) only when the test ends: the caller's assertion on the
+// first wrong outcome is then the first line a failure prints, and leads
+// with the real cause (a broken handshake, say) rather than with what later
+// exercises have not done yet.
 func callAll(t *testing.T, client api.LogClient) []outcome {
 	t.Helper()
 	var outcomes []outcome
@@ -79,6 +80,11 @@ func callAll(t *testing.T, client api.LogClient) []outcome {
 		cancel()
 		outcomes = append(outcomes, outcome{r.name, err})
 	}
+	t.Cleanup(func() {
+		for _, o := range outcomes {
+			t.Logf("%-13s %v", o.name, o.err)
+		}
+	})
 	return outcomes
 }
 
