@@ -66,12 +66,12 @@ func (c *Config) validate() error {
 	switch {
 	case c == nil || c.CommitLog == nil:
 		return errors.New("Config.CommitLog is nil: the server needs a log to serve")
-	case c.Authorizer == nil:
-		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
 	case c.MaxConsumeStreams < 0:
 		return fmt.Errorf("Config.MaxConsumeStreams (%d) must not be negative", c.MaxConsumeStreams)
 	case c.MaxConsumeStreamsPerConn < 0:
 		return fmt.Errorf("Config.MaxConsumeStreamsPerConn (%d) must not be negative", c.MaxConsumeStreamsPerConn)
+	case c.Authorizer == nil:
+		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
 	}
 	return nil
 }
