@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -45,7 +46,10 @@ func run(ctx context.Context, addr, dir string) error {
 	if err != nil {
 		return err
 	}
-	gsrv, err := server.NewGRPCServer(&server.Config{CommitLog: commitLog})
+	// The server's logger gets what clients are not told, such as the
+	// file behind a damaged record.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	gsrv, err := server.NewGRPCServer(&server.Config{CommitLog: commitLog, Logger: logger})
 	if err != nil {
 		return err
 	}

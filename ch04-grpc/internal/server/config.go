@@ -2,20 +2,71 @@ package server
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 
 	api "github.com/proglog-workshop/proglog/ch04-grpc/api/v1"
 )
 
-// Config configures the server [NewGRPCServer] makes.
+// The defaults of the Config limits. Each open ConsumeStream whose client
+// does not read holds up to about three records on the server (the one gRPC
+// has queued for the client, the one a blocked Send has encoded, and the
+// record itself), so with records of up to MaxMessageBytes the defaults
+// bound what unread streams can hold to about 3 × 32 MiB = 96 MiB.
+const (
+	// DefaultMaxConsumeStreams is Config.MaxConsumeStreams when it is zero.
+	DefaultMaxConsumeStreams = 32
+	// DefaultMaxConsumeStreamsPerConn is Config.MaxConsumeStreamsPerConn
+	// when it is zero.
+	DefaultMaxConsumeStreamsPerConn = 8
+)
+
+// Config configures the server [NewGRPCServer] makes. Apart from
+// CommitLog, a zero field means its default.
 type Config struct {
 	// CommitLog is the log the server serves. Required.
 	CommitLog CommitLog
+	// MaxConsumeStreams is how many ConsumeStreams the server serves at
+	// once, over all its connections. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreams.
+	MaxConsumeStreams int
+	// MaxConsumeStreamsPerConn is how many ConsumeStreams one client
+	// connection may have open at once, so that one client cannot take
+	// every slot of MaxConsumeStreams. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreamsPerConn.
+	MaxConsumeStreamsPerConn int
+	// Logger receives what the server does not tell its clients: the full
+	// error behind a failed read or append, file paths included. Nil
+	// discards it. (Chapter 6 replaces it with a zap logger.)
+	Logger *slog.Logger
+}
+
+// withDefaults returns a copy of c with every zero field but CommitLog
+// replaced by its default.
+func (c Config) withDefaults() Config {
+	if c.MaxConsumeStreams == 0 {
+		c.MaxConsumeStreams = DefaultMaxConsumeStreams
+	}
+	if c.MaxConsumeStreamsPerConn == 0 {
+		c.MaxConsumeStreamsPerConn = DefaultMaxConsumeStreamsPerConn
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
 }
 
 // validate reports a Config the server cannot run with.
 func (c *Config) validate() error {
-	if c == nil || c.CommitLog == nil {
+	switch {
+	case c == nil || c.CommitLog == nil:
 		return errors.New("Config.CommitLog is nil: the server needs a log to serve")
+	case c.MaxConsumeStreams < 0:
+		return fmt.Errorf("Config.MaxConsumeStreams (%d) must not be negative", c.MaxConsumeStreams)
+	case c.MaxConsumeStreamsPerConn < 0:
+		return fmt.Errorf("Config.MaxConsumeStreamsPerConn (%d) must not be negative", c.MaxConsumeStreamsPerConn)
 	}
 	return nil
 }

@@ -12,7 +12,8 @@ import (
 // Consume implements api.LogServer: it answers with the record at the
 // requested offset. For an offset the log does not hold, the log's
 // api.ErrOffsetOutOfRange goes back to gRPC as it is, and reaches the
-// client as code OutOfRange.
+// client as code OutOfRange; other read errors become the statuses of
+// [grpcServer.readError].
 func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api.ConsumeResponse, error) {
 	//exercise:4.2 begin: see README.md#42-produce-and-consume
 	return nil, exercise.NotDone("4.2")
@@ -25,6 +26,7 @@ func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api
 // client goes away; then it returns the context's error. While the client
 // does not read, gRPC's flow control holds Send back, so a slow client
 // slows this loop down rather than making the server buffer records for it.
+// A read error ends the stream with the status of [grpcServer.readError].
 // The request is left as the client sent it.
 func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerStreamingServer[api.ConsumeResponse]) error {
 	//exercise:4.3 begin: see README.md#43-consumestream

@@ -3,6 +3,12 @@
 // from an offset on, and ProduceStream to append over a bidirectional
 // stream. It serves any [CommitLog], such as internal/log's Log.
 //
+// Clients learn what they can act on: a status code and, for a read, the
+// offset. What went wrong on the server's disk goes to [Config.Logger].
+// ConsumeStreams are limited in number, over the server and per connection
+// ([Config.MaxConsumeStreams], [Config.MaxConsumeStreamsPerConn]), because
+// one whose client does not read holds records in memory.
+//
 // # Usage
 //
 //	commitLog, err := log.NewLog(dir, log.Config{})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
 
 	"google.golang.org/grpc"
 
@@ -22,12 +23,14 @@ const (
 	// MaxConcurrentStreams is how many calls, unary or streaming, one client
 	// connection may have open at once (HTTP/2's
 	// SETTINGS_MAX_CONCURRENT_STREAMS). The client waits for a free one when
-	// it wants more. Each open ConsumeStream holds a goroutine on the server.
+	// it wants more. ConsumeStreams, which can stay open for hours and hold
+	// records for a client that does not read, have tighter limits of their
+	// own: Config.MaxConsumeStreams and Config.MaxConsumeStreamsPerConn.
 	MaxConcurrentStreams = 100
 )
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service registered
-// on config.CommitLog, the limits above, and opts. It starts nothing: call
+// on config.CommitLog, the limits above and those of config, and opts. It starts nothing: call
 // Serve on the result. Stop it with Stop, or with GracefulStop bounded by a
 // timeout: GracefulStop waits for every call to end, and a ConsumeStream
 // ends only when its client goes away.
@@ -35,12 +38,14 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 	if err := config.validate(); err != nil {
 		return nil, fmt.Errorf("new gRPC server: %w", err)
 	}
+	srv := newgrpcServer(config)
 	limits := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(MaxMessageBytes),
 		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
+		grpc.ChainStreamInterceptor(srv.limitStreams),
 	}
 	gsrv := grpc.NewServer(append(limits, opts...)...)
-	api.RegisterLogServer(gsrv, newgrpcServer(config))
+	api.RegisterLogServer(gsrv, srv)
 	return gsrv, nil
 }
 
@@ -54,10 +59,20 @@ type grpcServer struct {
 	// log is config.CommitLog, wrapped so that ConsumeStream can wait for
 	// the next append.
 	log *notifyingLog
+	// streams holds the slots of config.MaxConsumeStreams and
+	// config.MaxConsumeStreamsPerConn.
+	streams *streamLimiter
+	// logger is config.Logger, or one that discards.
+	logger *slog.Logger
 }
 
-// newgrpcServer returns the service on config.CommitLog, which must not be
-// nil.
+// newgrpcServer returns the service of config, which must be valid: its
+// zero fields take their defaults.
 func newgrpcServer(config *Config) *grpcServer {
-	return &grpcServer{log: newNotifyingLog(config.CommitLog)}
+	c := config.withDefaults()
+	return &grpcServer{
+		log:     newNotifyingLog(c.CommitLog),
+		streams: newStreamLimiter(c.MaxConsumeStreams, c.MaxConsumeStreamsPerConn),
+		logger:  c.Logger,
+	}
 }

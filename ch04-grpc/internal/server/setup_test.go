@@ -34,7 +34,13 @@ type testServer struct {
 // ends.
 func startServer(t testing.TB, commitLog CommitLog) *testServer {
 	t.Helper()
-	gsrv, err := NewGRPCServer(&Config{CommitLog: commitLog})
+	return serve(t, &Config{CommitLog: commitLog})
+}
+
+// serve serves cfg on a free port of 127.0.0.1 until the test ends.
+func serve(t testing.TB, cfg *Config) *testServer {
+	t.Helper()
+	gsrv, err := NewGRPCServer(cfg)
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -80,8 +81,11 @@ func run(ctx context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
+	// The server's logger gets what clients are not told, such as the
+	// file behind a damaged record.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	gsrv, err := server.NewGRPCServer(
-		&server.Config{CommitLog: commitLog, Authorizer: authorizer},
+		&server.Config{CommitLog: commitLog, Authorizer: authorizer, Logger: logger},
 		grpc.Creds(credentials.NewTLS(serverTLS)),
 	)
 	if err != nil {

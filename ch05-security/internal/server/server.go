@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
@@ -24,14 +25,16 @@ const (
 	// MaxConcurrentStreams is how many calls, unary or streaming, one client
 	// connection may have open at once (HTTP/2's
 	// SETTINGS_MAX_CONCURRENT_STREAMS). The client waits for a free one when
-	// it wants more. Each open ConsumeStream holds a goroutine on the server.
+	// it wants more. ConsumeStreams, which can stay open for hours and hold
+	// records for a client that does not read, have tighter limits of their
+	// own: Config.MaxConsumeStreams and Config.MaxConsumeStreamsPerConn.
 	MaxConcurrentStreams = 100
 )
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
 // config.CommitLog, every call to it checked against config.Authorizer by
 // interceptors, the standard health service (which needs no ACL entry), the
-// limits above, and opts. Pass the server's TLS with opts, as
+// limits above and those of config, and opts. Pass the server's TLS with opts, as
 // grpc.Creds(credentials.NewTLS(tlsConfig)): the ACL's subject is the
 // common name of the client's verified certificate, so a connection without
 // mutual TLS can call nothing but the health service.
@@ -48,7 +51,8 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		grpc.MaxRecvMsgSize(MaxMessageBytes),
 		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
 		grpc.ChainUnaryInterceptor(srv.authorizeUnary),
-		grpc.ChainStreamInterceptor(srv.authorizeStream),
+		// Authorization first: a client the ACL refuses takes no stream slot.
+		grpc.ChainStreamInterceptor(srv.authorizeStream, srv.limitStreams),
 	}
 	gsrv := grpc.NewServer(append(defaults, opts...)...)
 	api.RegisterLogServer(gsrv, srv)
@@ -71,10 +75,21 @@ type grpcServer struct {
 	log *notifyingLog
 	// authorizer is config.Authorizer.
 	authorizer Authorizer
+	// streams holds the slots of config.MaxConsumeStreams and
+	// config.MaxConsumeStreamsPerConn.
+	streams *streamLimiter
+	// logger is config.Logger, or one that discards.
+	logger *slog.Logger
 }
 
-// newgrpcServer returns the service on config.CommitLog, which must not be
-// nil.
+// newgrpcServer returns the service of config, which must be valid: its
+// zero fields take their defaults.
 func newgrpcServer(config *Config) *grpcServer {
-	return &grpcServer{log: newNotifyingLog(config.CommitLog), authorizer: config.Authorizer}
+	c := config.withDefaults()
+	return &grpcServer{
+		log:        newNotifyingLog(c.CommitLog),
+		authorizer: c.Authorizer,
+		streams:    newStreamLimiter(c.MaxConsumeStreams, c.MaxConsumeStreamsPerConn),
+		logger:     c.Logger,
+	}
 }
