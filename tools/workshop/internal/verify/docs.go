@@ -19,8 +19,9 @@ import (
 // chapterPages are the pages every chapter has.
 var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md", "INSTRUCTOR.ko.md"}
 
-// checkDocs checks that the pages exist, that every exercise's anchors are
-// real headings, that hints and the instructor's notes cover every exercise,
+// checkDocs checks that the pages exist, that every exercise's anchor is a
+// real heading of README.md and an explicit id before its heading in
+// README.ko.md and HINTS.ko.md, that hints and the instructor's notes cover every exercise,
 // that the `go test -run` commands they quote select real tests,
 // that .solution holds only declared files, and that package names match
 // their directories.
@@ -39,8 +40,10 @@ func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, e
 		if page, ok := pages["README.md"]; ok && !slices.Contains(Anchors(page), ex.Anchor) {
 			problems = append(problems, fmt.Sprintf("exercise %s: README.md has no heading with anchor #%s", ex.ID, ex.Anchor))
 		}
-		if page, ok := pages["README.ko.md"]; ok && ex.AnchorKo != "" && !slices.Contains(Anchors(page), ex.AnchorKo) {
-			problems = append(problems, fmt.Sprintf("exercise %s: README.ko.md has no heading with anchor #%s", ex.ID, ex.AnchorKo))
+		for _, page := range []string{"README.ko.md", "HINTS.ko.md"} {
+			if text, ok := pages[page]; ok {
+				problems = append(problems, explicitIDProblems(text, page, ex)...)
+			}
 		}
 		heading := regexp.MustCompile(`(?m)^#+ .*\b` + regexp.QuoteMeta(ex.ID) + `\b`)
 		for _, page := range []string{"HINTS.md", "HINTS.ko.md", "INSTRUCTOR.md", "INSTRUCTOR.ko.md"} {
@@ -83,6 +86,56 @@ func Anchors(page string) []string {
 		anchors = append(anchors, b.String())
 	}
 	return anchors
+}
+
+// explicitID matches the HTML anchor a Korean page puts on the line before
+// an exercise heading: <a id="21-the-record-message"></a>.
+var explicitID = regexp.MustCompile(`^<a id="([^"]+)"></a>$`)
+
+// ExplicitIDs returns the explicit ids of a page (outside code blocks), each
+// with the heading on the next non-blank line ("" when that line is not a
+// heading).
+func ExplicitIDs(page string) map[string]string {
+	ids := map[string]string{}
+	lines := strings.Split(page, "\n")
+	inFence := false
+	for i, line := range lines {
+		if strings.HasPrefix(line, "```") {
+			inFence = !inFence
+		}
+		m := explicitID.FindStringSubmatch(strings.TrimSpace(line))
+		if inFence || m == nil {
+			continue
+		}
+		ids[m[1]] = ""
+		for _, next := range lines[i+1:] {
+			if strings.TrimSpace(next) == "" || explicitID.MatchString(strings.TrimSpace(next)) {
+				continue // blank, or another id for the same heading
+			}
+			if strings.HasPrefix(next, "#") {
+				ids[m[1]] = next
+			}
+			break
+		}
+	}
+	return ids
+}
+
+// explicitIDProblems checks that a Korean page leads the exercise's English
+// anchor to the exercise's heading. The stubs' failures and the tool print
+// links with the English anchor; GitHub derives a Korean heading's anchor
+// from its Korean text, so only an explicit id makes those links work on
+// the Korean page.
+func explicitIDProblems(page, name string, ex manifest.Exercise) []string {
+	heading, ok := ExplicitIDs(page)[ex.Anchor]
+	tag := fmt.Sprintf(`<a id="%s"></a>`, ex.Anchor)
+	switch {
+	case !ok:
+		return []string{fmt.Sprintf("exercise %s: %s has no %s on the line before its heading, so the link #%s does not lead there", ex.ID, name, tag, ex.Anchor)}
+	case !regexp.MustCompile(`^#+ .*\b` + regexp.QuoteMeta(ex.ID) + `\b`).MatchString(heading):
+		return []string{fmt.Sprintf("exercise %s: %s has %s before %q, which is not exercise %s's heading", ex.ID, name, tag, heading, ex.ID)}
+	}
+	return nil
 }
 
 // undeclaredSolutions finds files in .solution that no exercise declares and
