@@ -38,7 +38,7 @@ func runCheck(ctx context.Context, u ui, args []string) error {
 	var only []string
 	if len(args) == 2 {
 		if _, ok := ch.Exercise(args[1]); !ok {
-			return fmt.Errorf(u.t("%s has no exercise %s", "%s에는 실습 %s가 없습니다"), ch.Dir, args[1])
+			return fmt.Errorf(u.t("%s has no exercise %s", "%s에 없는 실습입니다: %s"), ch.Dir, args[1])
 		}
 		only = args[1:]
 	}
@@ -161,7 +161,7 @@ func said(u ui, ch *manifest.Chapter, f failure) string {
 		}
 	}
 	if len(lines) == 0 {
-		return fmt.Sprintf(u.t("%s did not run (a test before it may have crashed the test binary)", "%s가 실행되지 않았습니다(앞선 테스트가 테스트 바이너리를 죽였을 수 있습니다)"), f.test)
+		return fmt.Sprintf(u.t("%s did not run (a test before it may have crashed the test binary)", "%s: 실행되지 않았습니다(앞선 테스트가 테스트 바이너리를 멈췄을 수 있습니다)"), f.test)
 	}
 	const most = 30
 	if len(lines) > most {

@@ -34,7 +34,7 @@ func runHint(_ context.Context, u ui, args []string) error {
 	if len(args) == 2 {
 		n, err := strconv.Atoi(args[1])
 		if err != nil || n < 1 {
-			return fmt.Errorf(u.t("level %q is not a number from 1 up", "단계 %q는 1 이상의 숫자가 아닙니다"), args[1])
+			return fmt.Errorf(u.t("level %q is not a number from 1 up", "단계는 1 이상의 숫자여야 합니다: %q"), args[1])
 		}
 		level = n
 	}

@@ -45,7 +45,7 @@ func runReveal(ctx context.Context, u ui, args []string) error {
 		if !p.done[ex.ID] {
 			return fmt.Errorf(u.t(
 				"exercise %[1]s does not pass yet; try `go run ./tools/workshop hint %[1]s` first, or add -force to see the answer anyway",
-				"실습 %[1]s가 아직 통과하지 않습니다. 먼저 `go run ./tools/workshop hint %[1]s`를 해 보거나, 그래도 답을 보려면 -force를 붙이세요"), ex.ID)
+				"실습 %[1]s: 아직 통과하지 않습니다. 먼저 `go run ./tools/workshop hint %[1]s`를 해 보거나, 그래도 답을 보려면 -force를 붙이세요"), ex.ID)
 		}
 	}
 	c := colour(os.Stdout)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,8 @@ var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.m
 // checkDocs checks that the pages exist, that every exercise's anchor is a
 // real heading of README.md and an explicit id before its heading in
 // README.ko.md and HINTS.ko.md, that hints and the instructor's notes cover every exercise,
-// that the `go test -run` commands they quote select real tests,
+// that the `go test -run` commands they quote select real tests, that the
+// stub lines they quote are the ones the stubs print,
 // that .solution holds only declared files, and that package names match
 // their directories.
 func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
@@ -53,6 +55,7 @@ func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, e
 		}
 	}
 	problems = append(problems, checkRunCommands(ch.Root, pages)...)
+	problems = append(problems, checkQuotedStubLines(ch, pages)...)
 	problems = append(problems, undeclaredSolutions(ch)...)
 	names, err := packageNames(ctx, ch)
 	if err != nil {
@@ -136,6 +139,34 @@ func explicitIDProblems(page, name string, ex manifest.Exercise) []string {
 		return []string{fmt.Sprintf("exercise %s: %s has %s before %q, which is not exercise %s's heading", ex.ID, name, tag, heading, ex.ID)}
 	}
 	return nil
+}
+
+// quotedStubLine finds a stub's line quoted on a page, in English or in
+// Korean: the exercise id, its name and the link.
+var quotedStubLine = regexp.MustCompile("exercise ([0-9]+\\.[0-9]+) \\(([^)]*)\\) is not done yet: see ([^\\s`]+)|아직 하지 않은 실습: ([0-9]+\\.[0-9]+) \\(([^)]*)\\)\\. 읽을 곳: ([^\\s`]+)")
+
+// checkQuotedStubLines checks that the stub lines the pages quote are the
+// ones the stubs print (internal/exercise's wording, workshop.json's names
+// and anchors), so that a learner recognises the line they see.
+func checkQuotedStubLines(ch *manifest.Chapter, pages map[string]string) []string {
+	var problems []string
+	for _, page := range slices.Sorted(maps.Keys(pages)) {
+		for _, m := range quotedStubLine.FindAllStringSubmatch(pages[page], -1) {
+			id, name, where, ko := m[1], m[2], m[3], false
+			if id == "" {
+				id, name, where, ko = m[4], m[5], m[6], true
+			}
+			ex, ok := ch.Exercise(id)
+			if !ok {
+				continue // another chapter's line, quoted for comparison
+			}
+			where = strings.TrimRight(where, ".,;:)")
+			if name != ex.Name || where != ch.Where(*ex, ko) {
+				problems = append(problems, fmt.Sprintf("%s quotes %q, but the stub of %s says (%s) and links %s", page, m[0], id, ex.Name, ch.Where(*ex, ko)))
+			}
+		}
+	}
+	return problems
 }
 
 // undeclaredSolutions finds files in .solution that no exercise declares and

@@ -199,3 +199,13 @@ func TestVerifyCatchesAKoreanPageWithoutTheEnglishAnchor(t *testing.T) {
 	requireProblem(t, report, "manifest", `exercise 1.2: README.ko.md has no <a id="12-double"></a> on the line before its heading`)
 	requireProblem(t, report, "manifest", `exercise 1.1: HINTS.ko.md has <a id="11-add"></a> before "## 1.2 Double", which is not exercise 1.1's heading`)
 }
+
+func TestVerifyCatchesAQuotedStubLineThatDrifted(t *testing.T) {
+	ch1, _ := fixture(t)
+	edit(t, ch1.Root+"/workshop.json", `"name": "Add"`, `"name": "Sum"`)
+	ch1, err := manifest.Load(ch1.Root)
+	require.NoError(t, err)
+	report := Chapter(t.Context(), ch1, only("manifest"))
+	requireProblem(t, report, "manifest", `README.md quotes "exercise 1.1 (Add) is not done yet: see ch01-sum/README.md#11-add", but the stub of 1.1 says (Sum)`)
+	requireProblem(t, report, "manifest", `README.ko.md quotes "아직 하지 않은 실습: 1.1 (Add). 읽을 곳: ch01-sum/README.ko.md#11-add", but the stub of 1.1 says (Sum) and links ch01-sum/README.ko.md#11-add`)
+}
