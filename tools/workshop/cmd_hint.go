@@ -59,8 +59,8 @@ func runHint(_ context.Context, u ui, args []string) error {
 		return fmt.Errorf(u.t("exercise %s has %d hint levels", "실습 %s의 힌트는 %d단계까지입니다"), ex.ID, len(hints))
 	}
 	c := colour(os.Stdout)
-	title := fmt.Sprintf(u.t("Hint %d for %s", "%[2]s 힌트 %[1]d"), level, ex.ID)
-	fmt.Printf("%s %s (%d/%d)\n\n%s\n", bold(c, title), exerciseTitle(u, *ex), level, len(hints), hints[level-1])
+	title := fmt.Sprintf(u.t("Hint %[1]d of %[2]d for %[3]s %[4]s", "%[3]s %[4]s: 힌트 %[1]d/%[2]d"), level, len(hints), ex.ID, exerciseTitle(u, *ex))
+	fmt.Printf("%s\n\n%s\n", bold(c, title), hints[level-1])
 	if level < len(hints) {
 		more := fmt.Sprintf("go run ./tools/workshop hint %s %d", ex.ID, level+1)
 		if u.ko {
