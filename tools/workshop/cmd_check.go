@@ -55,13 +55,16 @@ func runCheck(ctx context.Context, u ui, args []string) error {
 		}
 		return errors.New(u.t("does not build", "빌드되지 않음"))
 	}
+	shown := func(ex manifest.Exercise) bool { return len(only) == 0 || ex.ID == only[0] }
 	width := 0
 	for _, ex := range ch.Exercises {
-		width = max(width, columns(exerciseTitle(u, ex)))
+		if shown(ex) {
+			width = max(width, columns(exerciseTitle(u, ex)))
+		}
 	}
 	var first *manifest.Exercise
 	for i, ex := range ch.Exercises {
-		if len(only) > 0 && ex.ID != only[0] {
+		if !shown(ex) {
 			continue
 		}
 		title := exerciseTitle(u, ex)
@@ -82,27 +85,33 @@ func runCheck(ctx context.Context, u ui, args []string) error {
 		}
 		return nil
 	}
-	ex := *first
+	printNext(u, c, ch, *first, p.failures[first.ID])
+	if len(only) > 0 {
+		return fmt.Errorf(u.t("exercise %s does not pass yet", "실습 %s: 아직 통과하지 않습니다"), first.ID)
+	}
+	return fmt.Errorf(u.t("%d of %d exercises to go", "실습 %[2]d개 중 %[1]d개 남음"), len(ch.Exercises)-p.count(), len(ch.Exercises))
+}
+
+// printNext says where to read, what to edit, how to run the exercise's
+// tests and what they said.
+func printNext(u ui, c bool, ch *manifest.Chapter, ex manifest.Exercise, fails []failure) {
 	var files []string
 	for _, f := range ex.Files {
 		files = append(files, ch.Dir+"/"+f)
 	}
+	width := columns(u.t("read", "테스트"))
+	label := func(en, ko string) string { return pad(u.t(en, ko), width) }
 	fmt.Printf("\n%s %s %s\n", u.t("Next:", "다음:"), bold(c, ex.ID), exerciseTitle(u, ex))
-	label := func(en, ko string) string { return pad(u.t(en, ko), columns(u.t("read", "테스트"))) }
 	fmt.Printf("  %s  %s\n", label("read", "읽기"), ch.Where(ex, u.ko))
-	fmt.Printf("  %s  %s  %s\n", label("edit", "수정"), strings.Join(files, ", "),
-		dim(c, u.t("(between its //exercise:"+ex.ID+" markers; helpers may go anywhere in the file)",
-			"(//exercise:"+ex.ID+" 표시 줄 사이. 보조 함수는 파일 어디에 두어도 됩니다)")))
+	fmt.Printf("  %s  %s\n", label("edit", "수정"), strings.Join(files, ", "))
+	fmt.Printf("  %s  %s\n", pad("", width), dim(c, u.t(
+		"between the //exercise:"+ex.ID+" markers; helpers of your own may go anywhere in the file",
+		"//exercise:"+ex.ID+" 표시 줄 사이. 직접 만든 보조 함수는 파일 어디에 두어도 됩니다")))
 	fmt.Printf("  %s  cd %s && %s\n", label("test", "테스트"), ch.Dir, testCommand(ex))
 	fmt.Printf("  %s  go run ./tools/workshop hint %s\n", label("hint", "힌트"), ex.ID)
-	if fails := p.failures[ex.ID]; len(fails) > 0 {
+	if len(fails) > 0 {
 		fmt.Printf("\n%s\n%s\n", dim(c, u.t("What the tests said:", "테스트가 한 말:")), indent(said(u, ch, fails[0]), "  "))
 	}
-	left := len(ch.Exercises) - p.count()
-	if len(only) > 0 {
-		left = 1
-	}
-	return fmt.Errorf(u.t("%d of %d exercises to go", "실습 %[2]d개 중 %[1]d개 남음"), left, len(ch.Exercises))
 }
 
 // exerciseTitle is the title in the learner's language.
