@@ -16,9 +16,11 @@ import (
 // unless the learner insists with -force.
 func runReveal(ctx context.Context, u ui, args []string) error {
 	fs := flag.NewFlagSet("reveal", flag.ContinueOnError)
-	force := fs.Bool("force", false, "show the reference even though the exercise's tests do not pass yet")
+	force := fs.Bool("force", false, u.t("show the reference even though the exercise's tests do not pass yet", "실습 테스트가 아직 통과하지 않아도 참조 답안을 보여 줌"))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: workshop reveal [-force] <exercise>\n\nPrints the reference solution of an exercise once its tests pass.")
+		fmt.Fprintln(fs.Output(), u.t(
+			"usage: workshop reveal [-force] <exercise>\n\nPrints the reference solution of an exercise once its tests pass.",
+			"사용법: workshop reveal [-force] <실습>\n\n실습 테스트가 통과하면 그 실습의 참조 답안을 출력합니다."))
 		fs.PrintDefaults()
 	}
 	args, err := parseFlags(fs, args)
@@ -45,7 +47,7 @@ func runReveal(ctx context.Context, u ui, args []string) error {
 		if !p.done[ex.ID] {
 			return fmt.Errorf(u.t(
 				"exercise %[1]s does not pass yet; try `go run ./tools/workshop hint %[1]s` first, or add -force to see the answer anyway",
-				"실습 %[1]s: 아직 통과하지 않습니다. 먼저 `go run ./tools/workshop hint %[1]s`를 해 보거나, 그래도 답을 보려면 -force를 붙이세요"), ex.ID)
+				"실습 %[1]s: 아직 통과하지 않습니다. 먼저 힌트를 보거나(`go run ./tools/workshop hint %[1]s`), 그래도 답을 보려면 -force를 붙이세요"), ex.ID)
 		}
 	}
 	c := colour(os.Stdout)
