@@ -108,7 +108,7 @@ func printNext(u ui, c bool, ch *manifest.Chapter, ex manifest.Exercise, fails [
 		"between the //exercise:"+ex.ID+" markers; helpers of your own may go anywhere in the file",
 		"//exercise:"+ex.ID+" 표시 줄 사이. 직접 만든 보조 함수는 파일 어디에 두어도 됩니다")))
 	fmt.Printf("  %s  cd %s && %s\n", label("test", "테스트"), ch.Dir, testCommand(ex))
-	fmt.Printf("  %s  go run ./tools/workshop hint %s\n", label("hint", "힌트"), ex.ID)
+	fmt.Printf("  %s  go run ./tools/workshop hint %s%s\n", label("hint", "힌트"), ex.ID, u.t("", " -ko"))
 	if len(fails) > 0 {
 		fmt.Printf("\n%s\n%s\n", dim(c, u.t("What the tests said:", "테스트가 한 말:")), indent(said(u, ch, fails[0]), "  "))
 	}
