@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	for _, c := range commands {
 		if c.name == args[0] || (args[0] == "stubs" && c.name == "generate") {
-			return c.run(ctx, u, args[1:])
+			return u.in(c.run(ctx, u, args[1:]))
 		}
 	}
 	return fmt.Errorf(u.t("unknown command %q; see `go run ./tools/workshop help`", "모르는 명령 %q입니다. `go run ./tools/workshop help`를 보세요"), args[0])

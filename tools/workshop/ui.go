@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"unicode"
@@ -74,4 +75,21 @@ func columns(text string) int {
 		}
 	}
 	return n
+}
+
+// localized is an error that also has a Korean wording, for the errors
+// every learner command can meet (no such chapter, no such exercise).
+type localized struct {
+	en, ko string
+}
+
+func (e *localized) Error() string { return e.en }
+
+// in returns err in the learner's language when it has a Korean wording.
+func (u ui) in(err error) error {
+	var l *localized
+	if u.ko && errors.As(err, &l) {
+		return errors.New(l.ko)
+	}
+	return err
 }
