@@ -19,7 +19,7 @@ import (
 // file the chapter does not declare changed or removed, module path
 // rewritten. After a fix to a chapter, carry it forward chapter by chapter
 // (`carry 4`, `carry 5`, ...) and run `generate`.
-func runCarry(_ context.Context, args []string) error {
+func runCarry(_ context.Context, _ ui, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: workshop carry <chapter...>")
 	}

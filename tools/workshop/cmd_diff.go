@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,20 +19,27 @@ import (
 
 // runDiff shows what changed between two chapters' references, or, with
 // "mine", between the learner's code for an exercise and the reference.
-func runDiff(ctx context.Context, args []string) error {
-	force := len(args) > 0 && args[0] == "-force"
-	if force {
-		args = args[1:]
+func runDiff(ctx context.Context, u ui, args []string) error {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	force := fs.Bool("force", false, u.t("with mine: show the diff even though the exercise does not pass yet", "mine과 함께: 실습이 아직 통과하지 않아도 차이를 보여 줌"))
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), u.t("usage: workshop diff <chapterA> <chapterB> | workshop diff [-force] mine <exercise>", "사용법: workshop diff <장A> <장B> | workshop diff [-force] mine <실습>"))
+		fs.PrintDefaults()
+	}
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(args) != 2 {
-		return errors.New("usage: workshop diff <chapterA> <chapterB> | workshop diff [-force] mine <exercise>")
+		fs.Usage()
+		return errors.New(u.t("diff what?", "무엇을 비교할까요?"))
 	}
 	root, err := repoRoot()
 	if err != nil {
 		return err
 	}
 	if args[0] == "mine" {
-		return diffMine(ctx, root, args[1], force)
+		return diffMine(ctx, u, root, args[1], *force)
 	}
 	a, err := resolveChapter(root, args[0])
 	if err != nil {
@@ -105,7 +113,7 @@ func runDiff(ctx context.Context, args []string) error {
 
 // diffMine compares the learner's regions of an exercise with the
 // reference. Like reveal, it waits for the exercise's tests to pass.
-func diffMine(ctx context.Context, root, id string, force bool) error {
+func diffMine(ctx context.Context, u ui, root, id string, force bool) error {
 	ch, ex, err := findExercise(root, id)
 	if err != nil {
 		return err
@@ -116,7 +124,9 @@ func diffMine(ctx context.Context, root, id string, force bool) error {
 			return err
 		}
 		if !p.done[ex.ID] {
-			return fmt.Errorf("exercise %s does not pass yet, and the diff would show the answer; add -force to see it anyway", ex.ID)
+			return fmt.Errorf(u.t(
+				"exercise %s does not pass yet, and the diff would show the answer; add -force to see it anyway",
+				"실습 %s: 아직 통과하지 않았고, 비교하면 답이 보입니다. 그래도 보려면 -force를 붙이세요"), ex.ID)
 		}
 	}
 	c := colour(os.Stdout)
@@ -130,7 +140,7 @@ func diffMine(ctx context.Context, root, id string, force bool) error {
 			return err
 		}
 		if mine == ref {
-			fmt.Printf("%s: same as the reference\n", file)
+			fmt.Printf(u.t("%s: same as the reference\n", "%s: 참조 답안과 같습니다\n"), file)
 			continue
 		}
 		fmt.Print(unified(c, "yours: "+file, "reference: "+file, mine, ref))

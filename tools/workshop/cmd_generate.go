@@ -17,17 +17,18 @@ import (
 // stubs from .solution, the exercise table, protobuf code. It will not
 // overwrite a learner file that holds someone's code in an exercise region
 // unless told to with -force.
-func runGenerate(ctx context.Context, args []string) error {
+func runGenerate(ctx context.Context, _ ui, args []string) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	force := fs.Bool("force", false, "overwrite exercise files even where they hold code other than the stub")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: workshop generate [-force] [chapter...]\n\nRegenerates stubs, exercise tables and protobuf code from the references (for maintainers).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	names, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	_, chs, err := rootChapters(fs.Args())
+	_, chs, err := rootChapters(names)
 	if err != nil {
 		return err
 	}

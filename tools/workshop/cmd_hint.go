@@ -13,26 +13,28 @@ import (
 )
 
 // runHint prints one level of the hints for an exercise, from the
-// chapter's HINTS.md (or HINTS.ko.md with -ko or a Korean LANG).
-func runHint(_ context.Context, args []string) error {
+// chapter's HINTS.md (or HINTS.ko.md in Korean: -ko, before or after the
+// exercise, or a Korean locale).
+func runHint(_ context.Context, u ui, args []string) error {
 	fs := flag.NewFlagSet("hint", flag.ContinueOnError)
-	ko := fs.Bool("ko", strings.HasPrefix(os.Getenv("LANG"), "ko"), "show the Korean hints")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: workshop hint [-ko] <exercise> [level]\n\nShows hint 1 of an exercise, or the given level (1 is a nudge, the last is nearly the answer).")
-		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), u.t(
+			"usage: workshop hint <exercise> [level] [-ko]\n\nShows hint 1 of an exercise, or the given level (1 is a nudge, the last is nearly the answer).",
+			"사용법: workshop hint <실습> [단계] [-ko]\n\n실습의 힌트 1단계나 지정한 단계를 보여 줍니다(1단계는 살짝, 마지막 단계는 거의 답)."))
 	}
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 || fs.NArg() > 2 {
+	if len(args) == 0 || len(args) > 2 {
 		fs.Usage()
-		return errors.New("which exercise?")
+		return errors.New(u.t("which exercise?", "어느 실습인가요?"))
 	}
 	level := 1
-	if fs.NArg() == 2 {
-		n, err := strconv.Atoi(fs.Arg(1))
+	if len(args) == 2 {
+		n, err := strconv.Atoi(args[1])
 		if err != nil || n < 1 {
-			return fmt.Errorf("level %q is not a number from 1 up", fs.Arg(1))
+			return fmt.Errorf(u.t("level %q is not a number from 1 up", "단계는 1 이상의 숫자여야 합니다: %q"), args[1])
 		}
 		level = n
 	}
@@ -40,33 +42,31 @@ func runHint(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ch, ex, err := findExercise(root, fs.Arg(0))
+	ch, ex, err := findExercise(root, args[0])
 	if err != nil {
 		return err
 	}
-	page := "HINTS.md"
-	if *ko {
-		page = "HINTS.ko.md"
-	}
+	page := u.t("HINTS.md", "HINTS.ko.md")
 	data, err := os.ReadFile(filepath.Join(ch.Root, page))
 	if err != nil {
 		return err
 	}
 	hints := hintsFor(string(data), ex.ID)
 	if len(hints) == 0 {
-		return fmt.Errorf("%s/%s has no hints for exercise %s", ch.Dir, page, ex.ID)
+		return fmt.Errorf(u.t("%s/%s has no hints for exercise %s", "%s/%s에는 실습 %s의 힌트가 없습니다"), ch.Dir, page, ex.ID)
 	}
 	if level > len(hints) {
-		return fmt.Errorf("exercise %s has %d hint levels", ex.ID, len(hints))
+		return fmt.Errorf(u.t("exercise %s has %d hint levels", "실습 %s의 힌트는 %d단계까지입니다"), ex.ID, len(hints))
 	}
 	c := colour(os.Stdout)
-	fmt.Printf("%s %s (%d of %d)\n\n%s\n", bold(c, "Hint "+strconv.Itoa(level)+" for "+ex.ID), ex.Title, level, len(hints), hints[level-1])
+	title := fmt.Sprintf(u.t("Hint %[1]d of %[2]d for %[3]s %[4]s", "%[3]s %[4]s: 힌트 %[1]d/%[2]d"), level, len(hints), ex.ID, exerciseTitle(u, *ex))
+	fmt.Printf("%s\n\n%s\n", bold(c, title), hints[level-1])
 	if level < len(hints) {
-		flag := ""
-		if *ko {
-			flag = "-ko "
+		more := fmt.Sprintf("go run ./tools/workshop hint %s %d", ex.ID, level+1)
+		if u.ko {
+			more += " -ko"
 		}
-		fmt.Printf("\n%s\n", dim(c, fmt.Sprintf("More: go run ./tools/workshop hint %s%s %d", flag, ex.ID, level+1)))
+		fmt.Printf("\n%s\n", dim(c, u.t("More: ", "다음 단계: ")+more))
 	}
 	return nil
 }

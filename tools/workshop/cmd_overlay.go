@@ -16,7 +16,7 @@ import (
 //	go test -overlay "$(go run ./tools/workshop overlay 3)" ./...
 //
 // runs the reference without touching anything in the working tree.
-func runOverlay(_ context.Context, args []string) error {
+func runOverlay(_ context.Context, _ ui, args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: workshop overlay <chapter>")
 	}

@@ -14,7 +14,7 @@ import (
 // runPrefetch downloads every module the workshop needs and builds every
 // package and test once, so that a room full of learners can work offline
 // from a warm module and build cache.
-func runPrefetch(ctx context.Context, _ []string) error {
+func runPrefetch(ctx context.Context, _ ui, _ []string) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err

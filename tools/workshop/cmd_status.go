@@ -8,7 +8,7 @@ import (
 )
 
 // runStatus shows every chapter's progress, derived from its tests.
-func runStatus(ctx context.Context, args []string) error {
+func runStatus(ctx context.Context, u ui, args []string) error {
 	_, chs, err := rootChapters(args)
 	if err != nil {
 		return err
@@ -24,11 +24,11 @@ func runStatus(ctx context.Context, args []string) error {
 		line := fmt.Sprintf("%-22s %s %d/%d", ch.Dir, bar, p.count(), total)
 		switch next := p.next(); {
 		case p.broken != "":
-			fmt.Printf("%s  %s\n", line, red(c, "does not build: run `go run ./tools/workshop check "+ch.Dir+"`"))
+			fmt.Printf("%s  %s\n", line, red(c, u.t("does not build: run", "빌드되지 않음: 실행하세요")+" `go run ./tools/workshop check "+ch.Dir+"`"))
 		case next == nil:
-			fmt.Printf("%s  %s\n", line, green(c, "done"))
+			fmt.Printf("%s  %s\n", line, green(c, u.t("done", "완료")))
 		default:
-			fmt.Printf("%s  next: %s %s %s\n", line, bold(c, next.ID), next.Title, dim(c, "→ "+ch.Where(*next)))
+			fmt.Printf("%s  %s %s %s %s\n", line, u.t("next:", "다음:"), bold(c, next.ID), exerciseTitle(u, *next), dim(c, "→ "+ch.Where(*next, u.ko)))
 		}
 	}
 	return nil

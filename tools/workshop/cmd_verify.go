@@ -13,17 +13,18 @@ import (
 
 // runVerify runs every proof on the named chapters (all when none) and
 // fails if any proof fails.
-func runVerify(ctx context.Context, args []string) error {
+func runVerify(ctx context.Context, _ ui, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	skip := fs.String("skip", "", "comma-separated proofs not to run: "+strings.Join(verify.ProofNames(), ", "))
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: workshop verify [-skip proofs] [chapter...]\n\nRuns every proof of workshop.md on the chapters (all when none are named).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	names, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	_, chs, err := rootChapters(fs.Args())
+	_, chs, err := rootChapters(names)
 	if err != nil {
 		return err
 	}

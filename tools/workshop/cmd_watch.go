@@ -17,9 +17,9 @@ const watchInterval = 500 * time.Millisecond
 
 // runWatch re-runs `check` on a chapter every time one of its files is
 // saved, until Ctrl-C.
-func runWatch(ctx context.Context, args []string) error {
+func runWatch(ctx context.Context, u ui, args []string) error {
 	if len(args) != 1 {
-		return errors.New("usage: workshop watch <chapter>")
+		return errors.New(u.t("usage: workshop watch <chapter>", "사용법: workshop watch <장>"))
 	}
 	root, err := repoRoot()
 	if err != nil {
@@ -38,8 +38,8 @@ func runWatch(ctx context.Context, args []string) error {
 		if stamp != last {
 			last = stamp
 			fmt.Print("\x1b[H\x1b[2J") // clear the screen: each run stands alone
-			fmt.Printf("%s  %s\n\n", time.Now().Format("15:04:05"), dim(colour(stdout), "watching "+ch.Dir+"; Ctrl-C to stop"))
-			if err := runCheck(ctx, []string{ch.Dir}); err != nil && ctx.Err() == nil {
+			fmt.Printf("%s  %s\n\n", time.Now().Format("15:04:05"), dim(colour(stdout), u.t("watching "+ch.Dir+"; Ctrl-C to stop", ch.Dir+" 지켜보는 중. 멈추려면 Ctrl-C")))
+			if err := runCheck(ctx, u, []string{ch.Dir}); err != nil && ctx.Err() == nil {
 				fmt.Println(err)
 			}
 		}

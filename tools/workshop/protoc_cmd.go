@@ -18,7 +18,7 @@ import (
 // runProtoc regenerates Go code for .proto files given relative to the
 // current directory, writing the output next to them. It is what a chapter's
 // `go generate` runs.
-func runProtoc(ctx context.Context, args []string) error {
+func runProtoc(ctx context.Context, _ ui, args []string) error {
 	fs := flag.NewFlagSet("protoc", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: workshop protoc FILE.proto...\n\nCompiles the files in pure Go and runs the protoc plugins pinned in the\nenclosing module's go.mod (go tool protoc-gen-go, protoc-gen-go-grpc).")

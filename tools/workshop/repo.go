@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,7 +28,10 @@ func repoRoot() (string, error) {
 			}
 		}
 		if filepath.Dir(d) == d {
-			return "", errors.New("not inside the workshop repository (no go.work with tools/workshop above here)")
+			return "", &localized{
+				en: "not inside the workshop repository (no go.work with tools/workshop above here)",
+				ko: "워크숍 저장소 안이 아닙니다(위쪽에 tools/workshop이 있는 go.work가 없습니다)",
+			}
 		}
 	}
 }
@@ -65,7 +67,10 @@ func resolveChapter(root, name string) (*manifest.Chapter, error) {
 			return manifest.Load(filepath.Join(root, d))
 		}
 	}
-	return nil, fmt.Errorf("no chapter %q (chapters: %s)", name, strings.Join(dirs, ", "))
+	return nil, &localized{
+		en: fmt.Sprintf("no chapter %q (chapters: %s)", name, strings.Join(dirs, ", ")),
+		ko: fmt.Sprintf("없는 장입니다: %q(있는 장: %s)", name, strings.Join(dirs, ", ")),
+	}
 }
 
 // loadChapters resolves names, or every chapter when there are none.
@@ -101,7 +106,10 @@ func rootChapters(names []string) (string, []*manifest.Chapter, error) {
 func findExercise(root, id string) (*manifest.Chapter, *manifest.Exercise, error) {
 	num, _, ok := strings.Cut(id, ".")
 	if !ok {
-		return nil, nil, fmt.Errorf("%q is not an exercise number like 3.2", id)
+		return nil, nil, &localized{
+			en: fmt.Sprintf("%q is not an exercise number like 3.2", id),
+			ko: fmt.Sprintf("실습 번호는 3.2처럼 씁니다: %q", id),
+		}
 	}
 	ch, err := resolveChapter(root, num)
 	if err != nil {
@@ -113,7 +121,10 @@ func findExercise(root, id string) (*manifest.Chapter, *manifest.Exercise, error
 		for _, e := range ch.Exercises {
 			ids = append(ids, e.ID)
 		}
-		return nil, nil, fmt.Errorf("%s has no exercise %s (it has %s)", ch.Dir, id, strings.Join(ids, ", "))
+		return nil, nil, &localized{
+			en: fmt.Sprintf("%s has no exercise %s (it has %s)", ch.Dir, id, strings.Join(ids, ", ")),
+			ko: fmt.Sprintf("%s에 없는 실습입니다: %s(있는 실습: %s)", ch.Dir, id, strings.Join(ids, ", ")),
+		}
 	}
 	return ch, ex, nil
 }

@@ -3,8 +3,8 @@
 package exercise
 
 var exercises = map[string]info{
-	"1.1": {name: "Log.Append", where: "ch01-json-http/README.md#11-logappend"},
-	"1.2": {name: "Log.Read", where: "ch01-json-http/README.md#12-logread"},
-	"1.3": {name: "handleProduce", where: "ch01-json-http/README.md#13-handleproduce"},
-	"1.4": {name: "handleConsume", where: "ch01-json-http/README.md#14-handleconsume"},
+	"1.1": {name: "Log.Append", chapter: "ch01-json-http", anchor: "11-logappend"},
+	"1.2": {name: "Log.Read", chapter: "ch01-json-http", anchor: "12-logread"},
+	"1.3": {name: "handleProduce", chapter: "ch01-json-http", anchor: "13-handleproduce"},
+	"1.4": {name: "handleConsume", chapter: "ch01-json-http", anchor: "14-handleconsume"},
 }

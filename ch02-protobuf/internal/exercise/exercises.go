@@ -3,7 +3,7 @@
 package exercise
 
 var exercises = map[string]info{
-	"2.1": {name: "Record message", where: "ch02-protobuf/README.md#21-the-record-message"},
-	"2.2": {name: "Log of api.Record", where: "ch02-protobuf/README.md#22-log-of-apirecord"},
-	"2.3": {name: "HTTP handlers on api.Record", where: "ch02-protobuf/README.md#23-http-handlers-on-apirecord"},
+	"2.1": {name: "Record message", chapter: "ch02-protobuf", anchor: "21-the-record-message"},
+	"2.2": {name: "Log of api.Record", chapter: "ch02-protobuf", anchor: "22-log-of-apirecord"},
+	"2.3": {name: "HTTP handlers on api.Record", chapter: "ch02-protobuf", anchor: "23-http-handlers-on-apirecord"},
 }

@@ -3,9 +3,9 @@
 package exercise
 
 var exercises = map[string]info{
-	"3.1": {name: "store", where: "ch03-log/README.md#31-store"},
-	"3.2": {name: "index", where: "ch03-log/README.md#32-index"},
-	"3.3": {name: "segment", where: "ch03-log/README.md#33-segment"},
-	"3.4": {name: "log", where: "ch03-log/README.md#34-log"},
-	"3.5": {name: "checksums and sync", where: "ch03-log/README.md#35-checksums-and-sync"},
+	"3.1": {name: "store", chapter: "ch03-log", anchor: "31-store"},
+	"3.2": {name: "index", chapter: "ch03-log", anchor: "32-index"},
+	"3.3": {name: "segment", chapter: "ch03-log", anchor: "33-segment"},
+	"3.4": {name: "log", chapter: "ch03-log", anchor: "34-log"},
+	"3.5": {name: "checksums and sync", chapter: "ch03-log", anchor: "35-checksums-and-sync"},
 }

@@ -3,8 +3,8 @@
 package exercise
 
 var exercises = map[string]info{
-	"4.1": {name: "ErrOffsetOutOfRange.GRPCStatus", where: "ch04-grpc/README.md#41-erroffsetoutofrangegrpcstatus"},
-	"4.2": {name: "Produce and Consume", where: "ch04-grpc/README.md#42-produce-and-consume"},
-	"4.3": {name: "ConsumeStream", where: "ch04-grpc/README.md#43-consumestream"},
-	"4.4": {name: "ProduceStream", where: "ch04-grpc/README.md#44-producestream"},
+	"4.1": {name: "ErrOffsetOutOfRange.GRPCStatus", chapter: "ch04-grpc", anchor: "41-erroffsetoutofrangegrpcstatus"},
+	"4.2": {name: "Produce and Consume", chapter: "ch04-grpc", anchor: "42-produce-and-consume"},
+	"4.3": {name: "ConsumeStream", chapter: "ch04-grpc", anchor: "43-consumestream"},
+	"4.4": {name: "ProduceStream", chapter: "ch04-grpc", anchor: "44-producestream"},
 }

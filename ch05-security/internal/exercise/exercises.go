@@ -3,8 +3,8 @@
 package exercise
 
 var exercises = map[string]info{
-	"5.1": {name: "SetupTLSConfig", where: "ch05-security/README.md#51-setuptlsconfig"},
-	"5.2": {name: "mutual TLS", where: "ch05-security/README.md#52-mutual-tls"},
-	"5.3": {name: "Authorizer", where: "ch05-security/README.md#53-authorizer"},
-	"5.4": {name: "ACL interceptors", where: "ch05-security/README.md#54-acl-interceptors"},
+	"5.1": {name: "SetupTLSConfig", chapter: "ch05-security", anchor: "51-setuptlsconfig"},
+	"5.2": {name: "mutual TLS", chapter: "ch05-security", anchor: "52-mutual-tls"},
+	"5.3": {name: "Authorizer", chapter: "ch05-security", anchor: "53-authorizer"},
+	"5.4": {name: "ACL interceptors", chapter: "ch05-security", anchor: "54-acl-interceptors"},
 }

@@ -27,8 +27,8 @@ import (
 	"github.com/proglog-workshop/proglog/tools/workshop/internal/stub"
 )
 
-// ExerciseTable is the generated file that gives internal/exercise the name
-// and README section of every exercise.
+// ExerciseTable is the generated file that gives internal/exercise the name,
+// chapter and README anchor of every exercise.
 const ExerciseTable = "internal/exercise/exercises.go"
 
 // GeneratedHeader starts every file this tool generates; files that start
@@ -82,7 +82,7 @@ func exerciseTable(ch *manifest.Chapter) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\npackage exercise\n\nvar exercises = map[string]info{\n", GeneratedHeader)
 	for _, ex := range ch.Exercises {
-		fmt.Fprintf(&b, "%q: {name: %q, where: %q},\n", ex.ID, ex.Name, ch.Where(ex))
+		fmt.Fprintf(&b, "%q: {name: %q, chapter: %q, anchor: %q},\n", ex.ID, ex.Name, ch.Dir, ex.Anchor)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())

@@ -6,7 +6,7 @@
 //
 //	ch, err := manifest.Load("ch03-log")
 //	for _, ex := range ch.Exercises {
-//		fmt.Println(ex.ID, ex.Title, ch.Where(ex))
+//		fmt.Println(ex.ID, ex.Title, ch.Where(ex, false))
 //	}
 package manifest
 
@@ -58,12 +58,14 @@ type Chapter struct {
 
 // Exercise is one thing the learner writes.
 type Exercise struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Title    string     `json:"title"`
-	TitleKo  string     `json:"title_ko"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	TitleKo string `json:"title_ko"`
+	// Anchor is the exercise's section in README.md. README.ko.md and
+	// HINTS.ko.md carry the same anchor as an explicit id (<a id="...">),
+	// so one anchor serves both languages.
 	Anchor   string     `json:"anchor"`
-	AnchorKo string     `json:"anchor_ko"`
 	Minutes  int        `json:"minutes"`
 	Files    []string   `json:"files"`
 	Tests    []string   `json:"tests"`
@@ -178,8 +180,12 @@ func (ch *Chapter) Exercise(id string) (*Exercise, bool) {
 	return nil, false
 }
 
-// Where is the README section of an exercise, from the repository root.
-func (ch *Chapter) Where(ex Exercise) string {
+// Where is the README section of an exercise, from the repository root:
+// in README.ko.md when ko is set.
+func (ch *Chapter) Where(ex Exercise, ko bool) string {
+	if ko {
+		return ch.Dir + "/README.ko.md#" + ex.Anchor
+	}
 	return ch.Dir + "/README.md#" + ex.Anchor
 }
 

@@ -23,7 +23,8 @@ func TestLoadReadsAChapter(t *testing.T) {
 	ch, err := Load(dir)
 	require.NoError(t, err)
 	require.Equal(t, 1, ch.RaceCount, "race_count defaults to 1")
-	require.Equal(t, "ch01-x/README.md#11-a", ch.Where(ch.Exercises[0]))
+	require.Equal(t, "ch01-x/README.md#11-a", ch.Where(ch.Exercises[0], false))
+	require.Equal(t, "ch01-x/README.ko.md#11-a", ch.Where(ch.Exercises[0], true), "the Korean page carries the English anchor as an explicit id")
 	require.Equal(t, ModulePrefix+"ch01-x", ch.ModulePath())
 	require.True(t, ch.IsChanged("internal/a/b.go"), "a trailing slash names a directory")
 	require.False(t, ch.IsChanged("internal/ab.go"))
@@ -35,6 +36,7 @@ func TestLoadRejectsAnIncompleteManifest(t *testing.T) {
 	}{
 		{"chapter does not match its directory", `{"chapter": "ch02-y"}`, `chapter "ch02-y" does not match its directory "ch01-x"`},
 		{"unknown field", `{"chapter": "ch01-x", "exercize": []}`, `unknown field "exercize"`},
+		{"anchor_ko is gone", `{"chapter": "ch01-x", "exercises": [{"id": "1.1", "anchor_ko": "11-가"}]}`, `unknown field "anchor_ko"`},
 		{"bad id", `{"chapter": "ch01-x", "exercises": [{"id": "one"}]}`, `exercise id "one" is not of the form N.M`},
 		{"no mutation", `{"chapter": "ch01-x", "exercises": [{"id": "1.1", "name": "A", "anchor": "a", "files": ["a.go"], "tests": ["p:TestA"]}]}`, "exercise 1.1 has no mutation scenario"},
 		{"bad test id", `{"chapter": "ch01-x", "exercises": [{"id": "1.1", "name": "A", "anchor": "a", "files": ["a.go"], "tests": ["TestA"]}]}`, `test "TestA" is not of the form dir:TestName`},

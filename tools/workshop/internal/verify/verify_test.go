@@ -179,3 +179,33 @@ func TestVerifyCatchesARunCommandThatSelectsNoTest(t *testing.T) {
 	requireProblem(t, report, "manifest", `"go test -run TestSum ./internal/sum" selects no test in ./internal/sum`)
 	require.Len(t, report.Problems, 1, "TestAdd|TestSum selects TestAdd: %+v", report.Problems)
 }
+
+func TestVerifyPassesUnderAKoreanLocale(t *testing.T) {
+	// The stubs speak Korean under a Korean locale; verify reads their
+	// English line, so it must pin the locale of the tests it runs.
+	t.Setenv("LANG", "ko_KR.UTF-8")
+	t.Setenv("LC_MESSAGES", "ko_KR.UTF-8")
+	ch1, _ := fixture(t)
+	report := Chapter(t.Context(), ch1, only("learner", "order"))
+	require.True(t, report.OK(), "%+v", report.Problems)
+}
+
+func TestVerifyCatchesAKoreanPageWithoutTheEnglishAnchor(t *testing.T) {
+	ch1, _ := fixture(t)
+	edit(t, ch1.Root+"/README.ko.md", "<a id=\"12-double\"></a>\n", "")
+	edit(t, ch1.Root+"/HINTS.ko.md", "<a id=\"11-add\"></a>\n", "")
+	edit(t, ch1.Root+"/HINTS.ko.md", "<a id=\"12-double\"></a>\n", "<a id=\"11-add\"></a>\n<a id=\"12-double\"></a>\n")
+	report := Chapter(t.Context(), ch1, only("manifest"))
+	requireProblem(t, report, "manifest", `exercise 1.2: README.ko.md has no <a id="12-double"></a> on the line before its heading`)
+	requireProblem(t, report, "manifest", `exercise 1.1: HINTS.ko.md has <a id="11-add"></a> before "## 1.2 Double", which is not exercise 1.1's heading`)
+}
+
+func TestVerifyCatchesAQuotedStubLineThatDrifted(t *testing.T) {
+	ch1, _ := fixture(t)
+	edit(t, ch1.Root+"/workshop.json", `"name": "Add"`, `"name": "Sum"`)
+	ch1, err := manifest.Load(ch1.Root)
+	require.NoError(t, err)
+	report := Chapter(t.Context(), ch1, only("manifest"))
+	requireProblem(t, report, "manifest", `README.md quotes "exercise 1.1 (Add) is not done yet: see ch01-sum/README.md#11-add", but the stub of 1.1 says (Sum)`)
+	requireProblem(t, report, "manifest", `README.ko.md quotes "아직 하지 않은 실습: 1.1 (Add). 읽을 곳: ch01-sum/README.ko.md#11-add", but the stub of 1.1 says (Sum) and links ch01-sum/README.ko.md#11-add`)
+}

@@ -30,9 +30,3 @@ Not this one.
 	require.Equal(t, []string{"Not this one."}, hintsFor(page, "1.10"))
 	require.Empty(t, hintsFor(page, "1.2"))
 }
-
-func TestVersionLess(t *testing.T) {
-	require.True(t, versionLess("go1.25.3", "go1.26"))
-	require.False(t, versionLess("go1.26.8", "go1.26"))
-	require.False(t, versionLess("go1.27", "go1.26"))
-}
