@@ -15,7 +15,7 @@ func TestVerifyCatchesABannedGlossaryVariant(t *testing.T) {
 	ch1, _ := fixture(t)
 	edit(t, ch1.Root+"/README.ko.md", "### 1.2 Double\n", "### 1.2 Double\n\n상호 TLS로 클라이언트를 인증합니다.\n")
 	report := Chapter(t.Context(), ch1, only("glossary"))
-	requireProblem(t, report, "glossary", `ch01-sum/README.ko.md:7: "상호 TLS" is not the glossary's term: write "TLS 상호 인증" (docs/glossary.ko.md)`)
+	requireProblem(t, report, "glossary", `ch01-sum/README.ko.md:11: "상호 TLS" is not the glossary's term: write "TLS 상호 인증" (docs/glossary.ko.md)`)
 	require.Len(t, report.Problems, 1, "%+v", report.Problems)
 }
 
