@@ -3,8 +3,8 @@
 package exercise
 
 var exercises = map[string]info{
-	"6.1": {name: "logging interceptors", where: "ch06-observability/README.md#61-logging-interceptors"},
-	"6.2": {name: "the service's metrics", where: "ch06-observability/README.md#62-the-services-metrics"},
-	"6.3": {name: "traces", where: "ch06-observability/README.md#63-traces"},
-	"6.4": {name: "Prometheus endpoint", where: "ch06-observability/README.md#64-prometheus-endpoint"},
+	"6.1": {name: "logging interceptors", chapter: "ch06-observability", anchor: "61-logging-interceptors"},
+	"6.2": {name: "the service's metrics", chapter: "ch06-observability", anchor: "62-the-services-metrics"},
+	"6.3": {name: "traces", chapter: "ch06-observability", anchor: "63-traces"},
+	"6.4": {name: "Prometheus endpoint", chapter: "ch06-observability", anchor: "64-prometheus-endpoint"},
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
@@ -10,6 +11,19 @@ import (
 	"go.uber.org/zap"
 
 	api "github.com/proglog-workshop/proglog/ch06-observability/api/v1"
+)
+
+// The defaults of the Config limits. Each open ConsumeStream whose client
+// does not read holds up to about three records on the server (the one gRPC
+// has queued for the client, the one a blocked Send has encoded, and the
+// record itself), so with records of up to MaxMessageBytes the defaults
+// bound what unread streams can hold to about 3 × 32 MiB = 96 MiB.
+const (
+	// DefaultMaxConsumeStreams is Config.MaxConsumeStreams when it is zero.
+	DefaultMaxConsumeStreams = 32
+	// DefaultMaxConsumeStreamsPerConn is Config.MaxConsumeStreamsPerConn
+	// when it is zero.
+	DefaultMaxConsumeStreamsPerConn = 8
 )
 
 // Config configures the server [NewGRPCServer] makes. CommitLog and
@@ -21,8 +35,21 @@ type Config struct {
 	// Authorizer decides which client may call which method. Required:
 	// there is no default that allows everyone.
 	Authorizer Authorizer
+	// MaxConsumeStreams is how many ConsumeStreams the server serves at
+	// once, over all its connections. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreams.
+	MaxConsumeStreams int
+	// MaxConsumeStreamsPerConn is how many ConsumeStreams one client
+	// connection may have open at once, so that one client cannot take
+	// every slot of MaxConsumeStreams. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreamsPerConn.
+	MaxConsumeStreamsPerConn int
 
-	// Logger receives one line per call (see logging.go). Nil means
+	// Logger receives one line per call (see logging.go), and what the
+	// server does not tell its clients: the full error behind a failed read
+	// or append, file paths included (see errors.go). Nil means
 	// zap.NewNop(): nothing is logged.
 	Logger *zap.Logger
 	// TracerProvider makes a span for every call. Nil means a no-op
@@ -39,17 +66,27 @@ func (c *Config) validate() error {
 	switch {
 	case c == nil || c.CommitLog == nil:
 		return errors.New("Config.CommitLog is nil: the server needs a log to serve")
+	case c.MaxConsumeStreams < 0:
+		return fmt.Errorf("Config.MaxConsumeStreams (%d) must not be negative", c.MaxConsumeStreams)
+	case c.MaxConsumeStreamsPerConn < 0:
+		return fmt.Errorf("Config.MaxConsumeStreamsPerConn (%d) must not be negative", c.MaxConsumeStreamsPerConn)
 	case c.Authorizer == nil:
 		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
 	}
 	return nil
 }
 
-// withDefaults returns a copy of c whose nil Logger, TracerProvider and
-// MeterProvider are replaced by ones that discard everything. c itself is
-// left as the caller made it.
+// withDefaults returns a copy of c whose zero limits take their defaults
+// and whose nil Logger, TracerProvider and MeterProvider are replaced by
+// ones that discard everything. c itself is left as the caller made it.
 func (c *Config) withDefaults() *Config {
 	filled := *c
+	if filled.MaxConsumeStreams == 0 {
+		filled.MaxConsumeStreams = DefaultMaxConsumeStreams
+	}
+	if filled.MaxConsumeStreamsPerConn == 0 {
+		filled.MaxConsumeStreamsPerConn = DefaultMaxConsumeStreamsPerConn
+	}
 	if filled.Logger == nil {
 		filled.Logger = zap.NewNop()
 	}

@@ -14,17 +14,17 @@ import (
 	"github.com/proglog-workshop/proglog/ch06-observability/internal/exercise"
 )
 
-// brokenLog is a test-only CommitLog whose every call fails, as a log on a
+// fullDiskLog is a test-only CommitLog whose every call fails, as a log on a
 // full disk would.
-type brokenLog struct{}
+type fullDiskLog struct{}
 
 var errBroken = errors.New("the disk is full")
 
 // Append implements CommitLog.
-func (brokenLog) Append(*api.Record) (uint64, error) { return 0, errBroken }
+func (fullDiskLog) Append(*api.Record) (uint64, error) { return 0, errBroken }
 
 // Read implements CommitLog.
-func (brokenLog) Read(uint64) (*api.Record, error) { return nil, errBroken }
+func (fullDiskLog) Read(uint64) (*api.Record, error) { return nil, errBroken }
 
 func TestMetrics(t *testing.T) {
 	srv, obs := startObservedServer(t, newLog(t))
@@ -80,7 +80,7 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("a failed append counts nothing", func(t *testing.T) {
 		o := newObserved(t)
-		l, err := newMeteredLog(brokenLog{}, o.meterProvider)
+		l, err := newMeteredLog(fullDiskLog{}, o.meterProvider)
 		require.NoError(t, err)
 		_, err = l.Append(&api.Record{Value: []byte("lost")})
 		require.ErrorIs(t, err, errBroken, "the log's error goes back as it is")

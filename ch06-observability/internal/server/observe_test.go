@@ -118,7 +118,7 @@ func startServerWith(t testing.TB, configure func(Authorizer) *Config) *testServ
 	authorizer, err := auth.New(aclModel, aclPolicy)
 	require.NoError(t, err)
 	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
-	return serve(t, configure(authorizer), serverTLS, certs)
+	return serveTLS(t, configure(authorizer), serverTLS, certs)
 }
 
 // collect returns what o's meter provider has recorded so far.

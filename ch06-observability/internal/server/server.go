@@ -25,14 +25,16 @@ const (
 	// MaxConcurrentStreams is how many calls, unary or streaming, one client
 	// connection may have open at once (HTTP/2's
 	// SETTINGS_MAX_CONCURRENT_STREAMS). The client waits for a free one when
-	// it wants more. Each open ConsumeStream holds a goroutine on the server.
+	// it wants more. ConsumeStreams, which can stay open for hours and hold
+	// records for a client that does not read, have tighter limits of their
+	// own: Config.MaxConsumeStreams and Config.MaxConsumeStreamsPerConn.
 	MaxConcurrentStreams = 100
 )
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
 // config.CommitLog, every call to it checked against config.Authorizer by
 // interceptors, the standard health service (which needs no ACL entry), the
-// limits above, and opts. Every call is observed three ways: a line in
+// limits above and those of config, and opts. Every call is observed three ways: a line in
 // config.Logger, a span from config.TracerProvider, and gRPC's metrics and
 // the service's own in config.MeterProvider. Pass the server's TLS with
 // opts, as
@@ -61,7 +63,9 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		// Logging comes first, so that its line has the code the client
 		// gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),
-		grpc.ChainStreamInterceptor(srv.logStream, srv.authorizeStream),
+		// Authorization before the stream limit: a client the ACL refuses
+		// takes no stream slot.
+		grpc.ChainStreamInterceptor(srv.logStream, srv.authorizeStream, srv.limitStreams),
 	}
 	defaults = append(defaults, telemetryOptions(config)...)
 	gsrv := grpc.NewServer(append(defaults, opts...)...)
@@ -85,17 +89,21 @@ type grpcServer struct {
 	log *notifyingLog
 	// authorizer is config.Authorizer.
 	authorizer Authorizer
+	// streams holds the slots of config.MaxConsumeStreams and
+	// config.MaxConsumeStreamsPerConn.
+	streams *streamLimiter
 	// logger is config.Logger, named "server".
 	logger *zap.Logger
 }
 
-// newgrpcServer returns the service on config.CommitLog, which must not be
-// nil.
+// newgrpcServer returns the service of config, which must be valid: its
+// zero fields take their defaults.
 func newgrpcServer(config *Config) *grpcServer {
 	config = config.withDefaults()
 	return &grpcServer{
 		log:        newNotifyingLog(config.CommitLog),
 		authorizer: config.Authorizer,
+		streams:    newStreamLimiter(config.MaxConsumeStreams, config.MaxConsumeStreamsPerConn),
 		logger:     config.Logger.Named("server"),
 	}
 }
