@@ -29,7 +29,13 @@ type Record struct {
 	// value is the payload, opaque to the log.
 	Value []byte `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
 	// offset is the record's position in the log, set by the log on append.
-	Offset        uint64 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
+	Offset uint64 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
+	// origin is the name of the node a record was first produced on, set by
+	// the replicator of the node that copied it; empty for a record a client
+	// produced on this node. Replicators copy only records whose origin is
+	// empty, so a record travels one hop, from its node to each peer, and
+	// never back. Numbers 3 and 4 are left for chapter 8's term and type.
+	Origin        string `protobuf:"bytes,5,opt,name=origin,proto3" json:"origin,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -76,6 +82,13 @@ func (x *Record) GetOffset() uint64 {
 		return x.Offset
 	}
 	return 0
+}
+
+func (x *Record) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
 }
 
 // ProduceRequest carries the record to append. Its offset is ignored: the
@@ -263,10 +276,11 @@ var File_api_v1_log_proto protoreflect.FileDescriptor
 
 const file_api_v1_log_proto_rawDesc = "" +
 	"\n" +
-	"\x10api/v1/log.proto\x12\x06log.v1\"6\n" +
+	"\x10api/v1/log.proto\x12\x06log.v1\"N\n" +
 	"\x06Record\x12\x14\n" +
 	"\x05value\x18\x01 \x01(\fR\x05value\x12\x16\n" +
-	"\x06offset\x18\x02 \x01(\x04R\x06offset\"8\n" +
+	"\x06offset\x18\x02 \x01(\x04R\x06offset\x12\x16\n" +
+	"\x06origin\x18\x05 \x01(\tR\x06origin\"8\n" +
 	"\x0eProduceRequest\x12&\n" +
 	"\x06record\x18\x01 \x01(\v2\x0e.log.v1.RecordR\x06record\")\n" +
 	"\x0fProduceResponse\x12\x16\n" +

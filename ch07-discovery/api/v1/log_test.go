@@ -49,6 +49,7 @@ func TestRecordFields(t *testing.T) {
 	}{
 		{"value", 1, protoreflect.BytesKind},
 		{"offset", 2, protoreflect.Uint64Kind},
+		{"origin", 5, protoreflect.StringKind},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.name), func(t *testing.T) {
@@ -59,7 +60,7 @@ func TestRecordFields(t *testing.T) {
 			require.False(t, fd.HasPresence(), "field %s is a plain proto3 field: no `optional` keyword (it would make the Go field a pointer)", tt.name)
 		})
 	}
-	require.Equal(t, 2, (&api.Record{}).ProtoReflect().Descriptor().Fields().Len(), "Record has exactly the fields value and offset")
+	require.Equal(t, 3, (&api.Record{}).ProtoReflect().Descriptor().Fields().Len(), "Record has exactly the fields value, offset and origin")
 }
 
 func TestRecordWireFormat(t *testing.T) {
