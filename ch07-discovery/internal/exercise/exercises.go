@@ -4,4 +4,5 @@ package exercise
 
 var exercises = map[string]info{
 	"7.1": {name: "Membership", where: "ch07-discovery/README.md#71-membership"},
+	"7.2": {name: "Replicator", where: "ch07-discovery/README.md#72-replicator"},
 }
