@@ -5,4 +5,5 @@ package exercise
 var exercises = map[string]info{
 	"7.1": {name: "Membership", where: "ch07-discovery/README.md#71-membership"},
 	"7.2": {name: "Replicator", where: "ch07-discovery/README.md#72-replicator"},
+	"7.3": {name: "Agent", where: "ch07-discovery/README.md#73-agent"},
 }
