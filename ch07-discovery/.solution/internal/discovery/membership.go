@@ -85,7 +85,8 @@ func (m *Membership) setupSerf() error {
 	config.EventCh = m.events
 	config.MemberlistConfig.BindAddr = addr.IP.String()
 	config.MemberlistConfig.BindPort = addr.Port
-	// Serf and memberlist refuse a Logger next to a LogOutput.
+	// memberlist refuses a Logger next to a LogOutput; Serf prefers the
+	// Logger. Both go to m.logger.
 	config.LogOutput, config.MemberlistConfig.LogOutput = nil, nil
 	config.Logger = zap.NewStdLog(m.logger.Named("serf"))
 	config.MemberlistConfig.Logger = zap.NewStdLog(m.logger.Named("memberlist"))
