@@ -32,7 +32,7 @@ type Agent struct {
 	Config
 	logger *zap.Logger
 
-	log        *log.Log
+	log        *guardedLog
 	server     *grpc.Server
 	serving    chan error // receives Serve's result
 	localConn  *grpc.ClientConn
@@ -58,9 +58,12 @@ func New(config Config) (*Agent, error) {
 
 // setupLog opens the log in DataDir/log.
 func (a *Agent) setupLog() error {
-	var err error
-	a.log, err = log.NewLog(filepath.Join(a.DataDir, "log"), log.Config{})
-	return err
+	l, err := log.NewLog(filepath.Join(a.DataDir, "log"), log.Config{})
+	if err != nil {
+		return err
+	}
+	a.log = &guardedLog{log: l}
+	return nil
 }
 
 // setupServer starts the gRPC server on RPCAddr, and records in RPCPort the

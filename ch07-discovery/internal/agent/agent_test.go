@@ -228,7 +228,7 @@ func TestShutdownReleasesEverything(t *testing.T) {
 }
 
 // hasRecord reports whether l holds a record at offset 0.
-func hasRecord(l *log.Log) bool {
+func hasRecord(l *guardedLog) bool {
 	_, err := l.Read(0)
 	return err == nil
 }
@@ -302,20 +302,26 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		_, err := New(cfg)
 		require.ErrorContains(t, err, "ACLPolicyFile")
 	})
-	t.Run("a failed setup leaves nothing running", func(t *testing.T) {
+	t.Run("a port already taken", func(t *testing.T) {
 		taken, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, taken.Close()) })
-		before := goleak.IgnoreCurrent()
 		cfg := newConfig(t, 0, certs, nil)
 		cfg.RPCPort = taken.Addr().(*net.TCPAddr).Port
 		_, err = New(cfg)
 		require.ErrorContains(t, err, "listen for gRPC")
-		require.NoError(t, goleak.Find(before), "a New that fails must shut down what it started")
-		// The log was closed: it opens again.
-		l, err := log.NewLog(filepath.Join(cfg.DataDir, "log"), log.Config{})
+	})
+	t.Run("a failed join leaves nothing running", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
-		require.NoError(t, l.Close())
+		nobody := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		before := goleak.IgnoreCurrent()
+		cfg := newConfig(t, 0, certs, []string{nobody})
+		_, err = New(cfg)
+		require.ErrorContains(t, err, "join")
+		// The server was serving and the log open when the join failed.
+		require.NoError(t, goleak.Find(before), "a New that fails must shut down what it started")
 	})
 }
 
