@@ -13,9 +13,12 @@ import (
 // guardedLog is the agent's log as its server sees it. Chapter 3's log must
 // not be used after Close: its index is unmapped, and a late call would
 // crash the process. guardedLog turns such a call into an Unavailable error
-// instead, and Close waits for the calls in progress. Shutdown stops the
-// server before it closes the log, so in a correct Shutdown no call comes
-// late; the guard makes a wrong order an error a client can see.
+// instead, and Close waits for the calls in progress.
+//
+// Shutdown stops the server before it closes the log, but a late call can
+// still come: when GracePeriod runs out, grpc.Server.Stop cancels the calls
+// without waiting for their handlers to return. The guard also makes a
+// wrong Shutdown order an error a client sees, rather than a crash.
 type guardedLog struct {
 	mu     sync.RWMutex // guards closed; read-held by every call in progress
 	log    *log.Log
