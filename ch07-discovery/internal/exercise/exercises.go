@@ -3,7 +3,7 @@
 package exercise
 
 var exercises = map[string]info{
-	"7.1": {name: "Membership", where: "ch07-discovery/README.md#71-membership"},
-	"7.2": {name: "Replicator", where: "ch07-discovery/README.md#72-replicator"},
-	"7.3": {name: "Agent", where: "ch07-discovery/README.md#73-agent"},
+	"7.1": {name: "Membership", chapter: "ch07-discovery", anchor: "71-membership"},
+	"7.2": {name: "Replicator", chapter: "ch07-discovery", anchor: "72-replicator"},
+	"7.3": {name: "Agent", chapter: "ch07-discovery", anchor: "73-agent"},
 }

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"errors"
+
+	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	api "github.com/proglog-workshop/proglog/ch07-discovery/api/v1"
+	"github.com/proglog-workshop/proglog/ch07-discovery/internal/log"
+)
+
+// readError turns an error from CommitLog.Read of offset into the error
+// the call ends with. A client learns what it can act on, and nothing of
+// the server's disk: api.ErrOffsetOutOfRange goes as it is (code
+// OutOfRange); damaged bytes (log.ErrCorrupt) become DataLoss naming the
+// offset; anything else becomes Internal. The full error, with the file
+// paths the log puts in it, goes to the server's logger only.
+func (s *grpcServer) readError(offset uint64, err error) error {
+	var outOfRange api.ErrOffsetOutOfRange
+	if errors.As(err, &outOfRange) {
+		return err
+	}
+	s.logger.Error("read failed", zap.Uint64("offset", offset), zap.Error(err))
+	if errors.Is(err, log.ErrCorrupt) {
+		return status.Errorf(codes.DataLoss, "the record at offset %d is damaged on the server", offset)
+	}
+	return status.Errorf(codes.Internal, "the server could not read offset %d", offset)
+}
+
+// appendError turns an error from CommitLog.Append into the error the call
+// ends with: code Internal, without the log's words, which go to the
+// server's logger.
+func (s *grpcServer) appendError(err error) error {
+	s.logger.Error("append failed", zap.Error(err))
+	return status.Error(codes.Internal, "the server could not append the record")
+}
