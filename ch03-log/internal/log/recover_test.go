@@ -18,22 +18,22 @@ import (
 func TestSegmentReopensAfterCrash(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(8)
-	s := openSegment(t, dir, 16, c)
+	s := openTestSegment(t, dir, 16, c)
 	appendValues(t, s, "a", "b", "c")
 	crash(t, s, true)
 
-	reopened := openSegment(t, dir, 16, c)
+	reopened := openTestSegment(t, dir, 16, c)
 	require.Equal(t, uint64(19), reopened.nextOffset, "after a crash, reopening must find the real last entry, not a zero entry at the end of the index file")
 	requireRecords(t, reopened, "a", "b", "c")
 	require.Equal(t, []uint64{19}, appendValues(t, reopened, "d"), "appends must go on after a crash")
 	require.NoError(t, reopened.Close())
-	requireRecords(t, openSegment(t, dir, 16, c), "a", "b", "c", "d")
+	requireRecords(t, openTestSegment(t, dir, 16, c), "a", "b", "c", "d")
 }
 
 func TestSegmentDropsEntriesTheStoreLacks(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(8)
-	s := openSegment(t, dir, 0, c)
+	s := openTestSegment(t, dir, 0, c)
 	appendValues(t, s, "a", "b")
 	require.NoError(t, s.store.Sync())
 	// These two reach the index, which is mapped, but stay in the store's
@@ -41,7 +41,7 @@ func TestSegmentDropsEntriesTheStoreLacks(t *testing.T) {
 	appendValues(t, s, "c", "d")
 	crash(t, s, false)
 
-	reopened := openSegment(t, dir, 0, c)
+	reopened := openTestSegment(t, dir, 0, c)
 	requireRecords(t, reopened, "a", "b")
 	require.Equal(t, []uint64{2}, appendValues(t, reopened, "c again"), "the next record must take the first offset the store does not hold")
 	requireRecords(t, reopened, "a", "b", "c again")
@@ -50,7 +50,7 @@ func TestSegmentDropsEntriesTheStoreLacks(t *testing.T) {
 func TestSegmentIndexesRecordsTheIndexLacks(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(8)
-	s := openSegment(t, dir, 0, c)
+	s := openTestSegment(t, dir, 0, c)
 	appendValues(t, s, "a", "b")
 	require.NoError(t, s.Close())
 	// The process died after writing a record to the store, before writing
@@ -59,7 +59,7 @@ func TestSegmentIndexesRecordsTheIndexLacks(t *testing.T) {
 	require.NoError(t, err)
 	appendFile(t, s.store.Name(), storeBytes(p))
 
-	reopened := openSegment(t, dir, 0, c)
+	reopened := openTestSegment(t, dir, 0, c)
 	requireRecords(t, reopened, "a", "b", "c")
 }
 
@@ -69,26 +69,26 @@ func TestSegmentIndexesRecordsTheIndexLacks(t *testing.T) {
 func TestSegmentCutsTornLastRecord(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(8)
-	s := openSegment(t, dir, 0, c)
+	s := openTestSegment(t, dir, 0, c)
 	appendValues(t, s, "a", "b")
 	require.NoError(t, s.Close())
 	size := fileSize(t, s.store.Name())
 	torn := append(binary.BigEndian.AppendUint64(nil, 100), "only ten b"...)
 	appendFile(t, s.store.Name(), torn)
 
-	reopened := openSegment(t, dir, 0, c)
+	reopened := openTestSegment(t, dir, 0, c)
 	require.Equal(t, size, reopened.store.size, "the torn record must be cut off the store at open")
 	require.Equal(t, size, fileSize(t, s.store.Name()), "the torn record must be cut off the store file at open")
 	requireRecords(t, reopened, "a", "b")
 	appendValues(t, reopened, "c")
 	require.NoError(t, reopened.Close())
-	requireRecords(t, openSegment(t, dir, 0, c), "a", "b", "c")
+	requireRecords(t, openTestSegment(t, dir, 0, c), "a", "b", "c")
 }
 
 func TestSegmentRebuildsZeroedIndexEntries(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(8)
-	s := openSegment(t, dir, 0, c)
+	s := openTestSegment(t, dir, 0, c)
 	appendValues(t, s, "a", "b", "c")
 	require.NoError(t, s.Close())
 	// A power failure can leave a page of the index unwritten: zeros in the
@@ -99,13 +99,13 @@ func TestSegmentRebuildsZeroedIndexEntries(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 
-	requireRecords(t, openSegment(t, dir, 0, c), "a", "b", "c")
+	requireRecords(t, openTestSegment(t, dir, 0, c), "a", "b", "c")
 }
 
 func TestSegmentRecoversWithFullIndex(t *testing.T) {
 	dir := t.TempDir()
 	c := smallConfig(2)
-	s := openSegment(t, dir, 0, c)
+	s := openTestSegment(t, dir, 0, c)
 	appendValues(t, s, "a", "b")
 	require.NoError(t, s.Close())
 	// A record the index has no room for cannot have been appended: it is
@@ -115,7 +115,7 @@ func TestSegmentRecoversWithFullIndex(t *testing.T) {
 	size := fileSize(t, s.store.Name())
 	appendFile(t, s.store.Name(), storeBytes(p))
 
-	reopened := openSegment(t, dir, 0, c)
+	reopened := openTestSegment(t, dir, 0, c)
 	requireRecords(t, reopened, "a", "b")
 	require.Equal(t, size, reopened.store.size)
 }
