@@ -79,6 +79,7 @@ func TestSegmentChecksum(t *testing.T) {
 	t.Run("a damaged record reads as ErrCorrupt", func(t *testing.T) {
 		dir := damagedSegment(t, 1)
 		s := openTestSegment(t, dir, 0, checksumConfig(8))
+		require.Equal(t, uint64(3), s.nextOffset, "exercise 3.3's recover cut the segment at the damaged record 1 and lost record 2 with it: recover must keep the index entries up to the last one whose record checks out, and walk the store only past that record (see README.md#33-segment)")
 		_, err := s.Read(1)
 		require.ErrorIs(t, err, ErrCorrupt, "segment.Read must unseal the stored bytes, which checks the checksum")
 		for _, off := range []uint64{0, 2} {

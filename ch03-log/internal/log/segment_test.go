@@ -144,3 +144,21 @@ func TestSegmentRemove(t *testing.T) {
 		require.ErrorIs(t, err, os.ErrNotExist, "Remove must delete the %s file", ext)
 	}
 }
+
+// TestSegmentReadChecksTheRecordsOffset damages an index entry of an open
+// segment so that it points at the next record: Read must notice that the
+// record it finds holds another offset, rather than serve it.
+func TestSegmentReadChecksTheRecordsOffset(t *testing.T) {
+	s := openTestSegment(t, t.TempDir(), 20, smallConfig(8))
+	appendValues(t, s, "a", "b", "c", "d")
+	_, next, err := s.index.Read(3)
+	require.NoError(t, err)
+	copy(s.index.mmap[2*entWidth:], entry(2, next))
+
+	got, err := s.Read(22)
+	require.ErrorIs(t, err, ErrCorrupt, "segment.Read(22) must check that the record found holds offset 22, not serve record %v", got)
+	var corrupt *CorruptError
+	require.ErrorAs(t, err, &corrupt)
+	require.Equal(t, s.store.Name(), corrupt.File)
+	require.Equal(t, next, corrupt.Pos)
+}
