@@ -81,28 +81,33 @@ type place struct {
 	pos  uint64
 }
 
+// damageCase is one way of damaging a closed log, and what opening it must
+// do: either fail with an error, leaving the files exactly as they were, or
+// repair the active segment's tail, changing nothing else.
+type damageCase struct {
+	name     string
+	checksum bool                                 // the setting the log is written with
+	reopen   bool                                 // the setting it is opened with
+	damage   func(t *testing.T, dir string) place // damages the closed log in dir
+	// wantErr is the error the open must return, leaving the files
+	// unchanged; nil means the open repairs the active segment.
+	wantErr error
+	// wantAt says that the error is a *CorruptError naming the place.
+	wantAt bool
+	// wantCut says that the repair cuts the store at the place; otherwise
+	// it rebuilds the active segment's index from the store.
+	wantCut bool
+	// wantHighest is the last offset the repaired log holds.
+	wantHighest uint64
+}
+
 // TestLogOpenDamaged opens logs damaged in the ways a crash, a bad disk or
-// a person can damage them, and checks the outcome: either an error that
-// names the file and the byte, with every file left exactly as it was, or
-// a repair of the active segment's torn tail, with nothing else changed.
+// a person can damage them, checksums off, and checks each outcome: an
+// error that names the file and the byte, with every file left exactly as it
+// was, or a repair of the active segment's torn tail that changes nothing
+// else. TestLogOpenDamagedWithChecksums adds the damage only checksums see.
 func TestLogOpenDamaged(t *testing.T) {
-	tests := []struct {
-		name     string
-		checksum bool                                 // the setting the log is written with
-		reopen   bool                                 // the setting it is opened with
-		damage   func(t *testing.T, dir string) place // damages the closed log in dir
-		// wantErr is the error the open must return, leaving the files
-		// unchanged; nil means the open repairs the active segment.
-		wantErr error
-		// wantAt says that the error is a *CorruptError naming this
-		// place.
-		wantAt bool
-		// wantCut says that the repair cuts the store at the place;
-		// otherwise it rebuilds the place's index from the store.
-		wantCut bool
-		// wantHighest is the last offset the repaired log holds.
-		wantHighest uint64
-	}{
+	runDamageCases(t, []damageCase{
 		{
 			name:   "a log written without checksums, opened with them, is refused",
 			reopen: true,
@@ -112,24 +117,14 @@ func TestLogOpenDamaged(t *testing.T) {
 			wantErr: ErrConfigMismatch,
 		},
 		{
-			name:     "a log written with checksums, opened without them, is refused",
-			checksum: true,
+			name: "a closed segment's last record holding another offset is reported",
 			damage: func(t *testing.T, dir string) place {
-				return place{}
-			},
-			wantErr: ErrConfigMismatch,
-		},
-		{
-			name:     "a flipped bit in a closed segment's last record is reported",
-			checksum: true, reopen: true,
-			damage: func(t *testing.T, dir string) place {
-				return place{"5.store", flipBit(t, dir, 5, 9)}
+				return place{"5.store", setLastOffset(t, dir, 5, 4)}
 			},
 			wantErr: ErrCorrupt, wantAt: true,
 		},
 		{
-			name:     "a closed segment's index entry that points at the next record is reported",
-			checksum: true, reopen: true,
+			name: "a closed segment's index entry that points at the next record is reported",
 			damage: func(t *testing.T, dir string) place {
 				_, next := indexEntry(t, dir, 5, 3)
 				writeAt(t, segmentFile(dir, 5, indexExt), 2*entWidth+offWidth, enc.AppendUint64(nil, next))
@@ -184,10 +179,9 @@ func TestLogOpenDamaged(t *testing.T) {
 			wantErr: ErrCorrupt,
 		},
 		{
-			name:     "a flipped bit in the active segment's last record is cut off as a torn write",
-			checksum: true, reopen: true,
+			name: "the active segment's last record holding another offset is cut off as a torn write",
 			damage: func(t *testing.T, dir string) place {
-				return place{"10.store", flipBit(t, dir, 10, 13)}
+				return place{"10.store", setLastOffset(t, dir, 10, 3)}
 			},
 			wantCut: true, wantHighest: 12,
 		},
@@ -212,8 +206,7 @@ func TestLogOpenDamaged(t *testing.T) {
 			wantCut: true, wantHighest: 13,
 		},
 		{
-			name:     "an active segment's index entry that points at the next record is rebuilt from the store",
-			checksum: true, reopen: true,
+			name: "an active segment's index entry that points at the next record is rebuilt from the store",
 			damage: func(t *testing.T, dir string) place {
 				_, next := indexEntry(t, dir, 10, 3)
 				writeAt(t, segmentFile(dir, 10, indexExt), 2*entWidth+offWidth, enc.AppendUint64(nil, next))
@@ -221,7 +214,54 @@ func TestLogOpenDamaged(t *testing.T) {
 			},
 			wantHighest: 13,
 		},
-	}
+	})
+}
+
+// TestLogOpenDamagedWithChecksums is TestLogOpenDamaged for the damage that
+// only checksums reveal: a flipped bit in a record's value.
+func TestLogOpenDamagedWithChecksums(t *testing.T) {
+	runDamageCases(t, []damageCase{
+		{
+			name:     "a log written with checksums, opened without them, is refused",
+			checksum: true,
+			damage: func(t *testing.T, dir string) place {
+				return place{}
+			},
+			wantErr: ErrConfigMismatch,
+		},
+		{
+			name:     "a flipped bit in a closed segment's last record is reported",
+			checksum: true, reopen: true,
+			damage: func(t *testing.T, dir string) place {
+				return place{"5.store", flipBit(t, dir, 5, 9)}
+			},
+			wantErr: ErrCorrupt, wantAt: true,
+		},
+		{
+			name:     "a closed segment's index entry that points at the next record is reported",
+			checksum: true, reopen: true,
+			damage: func(t *testing.T, dir string) place {
+				_, next := indexEntry(t, dir, 5, 3)
+				writeAt(t, segmentFile(dir, 5, indexExt), 2*entWidth+offWidth, enc.AppendUint64(nil, next))
+				return place{"5.index", 3 * entWidth}
+			},
+			wantErr: ErrCorrupt, wantAt: true,
+		},
+		{
+			name:     "a flipped bit in the active segment's last record is cut off as a torn write",
+			checksum: true, reopen: true,
+			damage: func(t *testing.T, dir string) place {
+				return place{"10.store", flipBit(t, dir, 10, 13)}
+			},
+			wantCut: true, wantHighest: 12,
+		},
+	})
+}
+
+// runDamageCases writes, for each case, a log of damagedLogRecords records
+// in segments of damagedLogSegment, closes it, damages it and opens it again.
+func runDamageCases(t *testing.T, tests []damageCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -236,7 +276,7 @@ func TestLogOpenDamaged(t *testing.T) {
 			c.Segment.Checksum = tt.reopen
 			l, err := NewLog(dir, c)
 			if tt.wantErr != nil {
-				require.ErrorIs(t, err, tt.wantErr)
+				require.ErrorIs(t, err, tt.wantErr, "NewLog must report this damage, before it opens (and may repair) a segment")
 				if tt.wantAt {
 					var corrupt *CorruptError
 					require.ErrorAs(t, err, &corrupt, "the error must say which file and byte are damaged")
@@ -262,4 +302,18 @@ func TestLogOpenDamaged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// setLastOffset rewrites the offset that the last record of the closed
+// segment at base holds, its protobuf field 2 in the record's last bytes, to
+// the one-byte varint wrong. It returns the record's position.
+func setLastOffset(tb testing.TB, dir string, base uint64, wrong byte) uint64 {
+	tb.Helper()
+	data, err := os.ReadFile(segmentFile(dir, base, storeExt))
+	require.NoError(tb, err)
+	require.Equal(tb, byte(2<<3), data[len(data)-2], "the last record must end with its offset, a one-byte varint")
+	entries := fileSize(tb, segmentFile(dir, base, indexExt)) / entWidth
+	_, pos := indexEntry(tb, dir, base, entries-1)
+	writeAt(tb, segmentFile(dir, base, storeExt), uint64(len(data)-1), []byte{wrong})
+	return pos
 }
