@@ -202,6 +202,12 @@ func TestLogTruncate(t *testing.T) {
 	requireLog(t, l, 3, 7)
 	_, err = os.Stat(segmentFile(dir, 0, storeExt))
 	require.ErrorIs(t, err, os.ErrNotExist, "Truncate must delete the files of the segments it removes")
+
+	require.NoError(t, l.Close())
+	l, err = NewLog(dir, smallConfig(3))
+	require.NoError(t, err, "a truncated log must reopen: Truncate must record its new lowest offset (l.recordLowest) before removing segments")
+	closeOnCleanup(t, l)
+	requireLog(t, l, 3, 7)
 }
 
 // TestLogTruncateKeepsActiveSegment covers a bug of the book's Truncate,
