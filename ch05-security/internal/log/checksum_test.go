@@ -91,7 +91,7 @@ func TestSegmentChecksum(t *testing.T) {
 	t.Run("a damaged last record is cut off at open like a torn one", func(t *testing.T) {
 		dir := damagedSegment(t, 2)
 		s := openTestSegment(t, dir, 0, checksumConfig(8))
-		require.Equal(t, uint64(2), s.nextOffset, "recovery must check the last record's checksum: segment.recordEnd must unseal")
+		require.Equal(t, uint64(2), s.nextOffset, "recovery must check the last record's checksum: segment.checkRecord must unseal")
 	})
 }
 

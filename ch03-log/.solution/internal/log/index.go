@@ -129,10 +129,11 @@ func (i *index) Close() error {
 	//exercise:3.2 end
 }
 
-// abandon unmaps and closes the index without writing its entries back,
-// and puts the file back to size bytes, its size before newIndex grew it. A
-// segment that fails to open calls it instead of Close, so that the index
-// file is left as the segment found it.
+// abandon unmaps and closes the index, and puts the file back to size
+// bytes, its size before newIndex grew it. A segment whose recovery fails
+// calls it instead of Close, which would cut the file to the entries
+// recovery kept: recovery writes no entry before it knows the segment is
+// sound, so the file is then exactly as the segment found it.
 func (i *index) abandon(size int64) error {
 	if err := i.mmap.UnsafeUnmap(); err != nil {
 		_ = i.file.Close() // the unmap error says what went wrong
