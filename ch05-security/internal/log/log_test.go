@@ -210,6 +210,22 @@ func TestLogTruncate(t *testing.T) {
 	requireLog(t, l, 3, 7)
 }
 
+// TestLogReopensAfterInterruptedTruncate leaves what a crash inside
+// Truncate leaves: the new lowest offset recorded, the segments below it not
+// yet removed. They are still whole, so the log keeps them.
+func TestLogReopensAfterInterruptedTruncate(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, smallConfig(3))
+	appendN(t, l, 8) // segments 0-2, 3-5, 6-7
+	require.NoError(t, l.recordLowest(3))
+	require.NoError(t, l.Close())
+
+	l = openLog(t, dir, smallConfig(3))
+	requireLog(t, l, 0, 7)
+	require.NoError(t, l.Truncate(4))
+	requireLog(t, l, 3, 7)
+}
+
 // TestLogTruncateKeepsActiveSegment covers a bug of the book's Truncate,
 // which removed the active segment too when all its records were at most
 // lowest, leaving the log without a segment to append to.
