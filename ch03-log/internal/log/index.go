@@ -1,6 +1,7 @@
 package log
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/proglog-workshop/proglog/ch03-log/internal/exercise"
@@ -40,7 +41,8 @@ func newIndex(f *os.File, c Config) (*index, error) {
 // Read returns entry number in of the index (0 is the first; -1 is the
 // last): the record's offset relative to the segment's base offset, and its
 // position in the store. It returns io.EOF when the index has no entry
-// number in, which for -1 means that it is empty.
+// number in, which for -1 means that it is empty, and an error saying so for
+// a negative number other than -1, which names no entry.
 func (i *index) Read(in int64) (out uint32, pos uint64, err error) {
 	//exercise:3.2 begin: see README.md#32-index
 	return 0, 0, exercise.NotDone("3.2")
@@ -62,6 +64,24 @@ func (i *index) Close() error {
 	//exercise:3.2 begin: see README.md#32-index
 	return exercise.NotDone("3.2")
 	//exercise:3.2 end
+}
+
+// abandon unmaps and closes the index, and puts the file back to size
+// bytes, its size before newIndex grew it. A segment whose recovery fails
+// calls it instead of Close, which would cut the file to the entries
+// recovery kept: recovery writes no entry before it knows the segment is
+// sound, so the file is then exactly as the segment found it.
+func (i *index) abandon(size int64) error {
+	if err := i.mmap.UnsafeUnmap(); err != nil {
+		_ = i.file.Close() // the unmap error says what went wrong
+		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
+	}
+	i.mmap = nil
+	if err := i.file.Truncate(size); err != nil {
+		_ = i.file.Close() // the truncate error says what went wrong
+		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
+	}
+	return i.file.Close()
 }
 
 // Name returns the path of the index's file.

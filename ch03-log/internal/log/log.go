@@ -41,9 +41,13 @@ func NewLog(dir string, c Config) (*Log, error) {
 
 // setup opens the segments in l.Dir. A segment is known by its store file,
 // named after its base offset in decimal; every other file is left alone,
-// and an index whose store is gone does not count. If the last segment is
-// full, which a crash between an append and the roll that follows it leaves
-// behind, or if there is no segment, setup starts a new one.
+// and an index whose store is gone does not count. Before opening anything
+// it checks the directory against its metaFile (see [Log.checkMeta]), and
+// before opening each segment that it starts where the previous one ends:
+// a log found unsound is reported, its files unchanged. Only the last
+// segment, the active one when the log was last used, may be repaired. If
+// it is full, which a crash between an append and the roll that follows it
+// leaves behind, or if there is no segment, setup starts a new one.
 //
 // Callers must hold l.mu, or be NewLog.
 func (l *Log) setup() error {
@@ -131,7 +135,10 @@ func (l *Log) HighestOffset() (uint64, error) {
 // Truncate removes the segments all of whose records have offsets at most
 // lowest, to reclaim their space; records at most lowest in the segments it
 // keeps stay readable. It never removes the active segment, even when all
-// its records are at most lowest: the log goes on appending there.
+// its records are at most lowest: the log goes on appending there. Before
+// removing anything it records the new lowest offset in the log's
+// metaFile, so that [NewLog] can tell segments Truncate removed from
+// segments deleted behind the log's back.
 func (l *Log) Truncate(lowest uint64) error {
 	//exercise:3.4 begin: see README.md#34-log
 	return exercise.NotDone("3.4")

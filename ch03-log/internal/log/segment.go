@@ -19,10 +19,22 @@ type segment struct {
 	marshaled  []byte // Append marshals records here, reusing the memory
 }
 
-// newSegment opens the segment of dir that starts at baseOffset, creating its
-// files if they do not exist, and recovers it (see [segment.recover]) so that
-// its index agrees with its store. c must have its defaults filled in.
+// newSegment opens the segment of dir that starts at baseOffset as the
+// log's active segment, creating its files if they do not exist, and
+// recovers it so that its index agrees with its store: a torn tail that a
+// crash left is repaired (see [segment.recover]). c must have its defaults
+// filled in.
 func newSegment(dir string, baseOffset uint64, c Config) (*segment, error) {
+	return openSegment(dir, baseOffset, c, true)
+}
+
+// openSegment opens the segment of dir that starts at baseOffset, creating
+// its files if they do not exist, and recovers it (see [segment.recover]):
+// active says whether it is the log's last segment, the only one whose
+// files recovery may repair. If recovery fails, openSegment puts the index
+// file back to its size before the open, so that the files are left as they
+// were. c must have its defaults filled in.
+func openSegment(dir string, baseOffset uint64, c Config, active bool) (*segment, error) {
 	//exercise:3.3 begin: see README.md#33-segment
 	return nil, exercise.NotDone("3.3")
 	//exercise:3.3 end
@@ -38,8 +50,9 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 }
 
 // Read returns the record at offset off. It returns io.EOF if the segment
-// does not hold off, and an error wrapping [ErrCorrupt] if the record's
-// bytes fail a check.
+// does not hold off, and a [*CorruptError] (wrapping [ErrCorrupt]) if the
+// record's bytes fail a check or hold another offset than off, which a
+// damaged index entry would otherwise serve without a word.
 func (s *segment) Read(off uint64) (*api.Record, error) {
 	//exercise:3.3 begin: see README.md#33-segment
 	return nil, exercise.NotDone("3.3")

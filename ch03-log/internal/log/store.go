@@ -47,8 +47,9 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 // Read returns a new slice holding the record at pos, a position that
 // [store.Append] returned. It returns io.EOF if pos is at or past the end of
 // the store, and an error wrapping [ErrCorrupt] if the record's length runs
-// past the end (a torn write or garbage): a length read from the file is
-// never trusted with an allocation larger than the store.
+// past the end (a torn write or garbage), a [*CorruptError] naming the file
+// and pos: a length read from the file is never trusted with an allocation
+// larger than the store.
 func (s *store) Read(pos uint64) ([]byte, error) {
 	//exercise:3.1 begin: see README.md#31-store
 	return nil, exercise.NotDone("3.1")
