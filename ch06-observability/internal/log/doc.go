@@ -9,9 +9,11 @@
 // [Log.Truncate]. The files' layout is described in format.go.
 //
 // A [Log] is safe for concurrent use. After a crash, opening the log again
-// recovers it: the store is the source of truth, a torn last record is cut
-// off, and the index is brought back in line with the store. How much of the
-// end of the log a crash may lose depends on [Config.SyncEvery].
+// recovers it: the store is the source of truth, a torn tail of the last
+// segment is cut off, and its index is brought back in line with the store.
+// Damage anywhere else is reported, as an error wrapping [ErrCorrupt] (a
+// [*CorruptError] names the file and the byte), and no file is changed. How
+// much of the end of the log a crash may lose depends on [Config.SyncEvery].
 //
 // # Usage
 //

@@ -1,8 +1,10 @@
 package log
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -48,9 +50,13 @@ func NewLog(dir string, c Config) (*Log, error) {
 
 // setup opens the segments in l.Dir. A segment is known by its store file,
 // named after its base offset in decimal; every other file is left alone,
-// and an index whose store is gone does not count. If the last segment is
-// full, which a crash between an append and the roll that follows it leaves
-// behind, or if there is no segment, setup starts a new one.
+// and an index whose store is gone does not count. Before opening anything
+// it checks the directory against its metaFile (see [Log.checkMeta]), and
+// before opening each segment that it starts where the previous one ends:
+// a log found unsound is reported, its files unchanged. Only the last
+// segment, the active one when the log was last used, may be repaired. If
+// it is full, which a crash between an append and the roll that follows it
+// leaves behind, or if there is no segment, setup starts a new one.
 //
 // Callers must hold l.mu, or be NewLog.
 func (l *Log) setup() error {
@@ -76,26 +82,34 @@ func (l *Log) setup() error {
 		bases = append(bases, base)
 	}
 	slices.Sort(bases)
+	if err := l.checkMeta(bases); err != nil {
+		return err
+	}
 	l.segments, l.activeSegment = nil, nil
-	for _, base := range bases {
-		if err := l.newSegment(base); err != nil {
+	for i, base := range bases {
+		if prev := l.activeSegment; prev != nil && prev.nextOffset != base {
+			_ = l.closeSegments() // the hole is what went wrong
+			return fmt.Errorf("%w: segment %d ends before offset %d, but the next segment starts at %d", ErrCorrupt, prev.baseOffset, prev.nextOffset, base)
+		}
+		s, err := openSegment(l.Dir, base, l.Config, i == len(bases)-1)
+		if err != nil {
 			_ = l.closeSegments() // err says what went wrong
 			return err
 		}
-	}
-	for i := 1; i < len(l.segments); i++ {
-		if prev, s := l.segments[i-1], l.segments[i]; prev.nextOffset != s.baseOffset {
-			_ = l.closeSegments() // the hole is what went wrong
-			return fmt.Errorf("%w: segment %d ends before offset %d, but the next segment starts at %d", ErrCorrupt, prev.baseOffset, prev.nextOffset, s.baseOffset)
-		}
+		l.segments = append(l.segments, s)
+		l.activeSegment = s
 	}
 	switch {
 	case l.activeSegment == nil:
-		return l.newSegment(l.Config.Segment.InitialOffset)
+		if err := l.newSegment(l.Config.Segment.InitialOffset); err != nil {
+			return err
+		}
 	case l.activeSegment.IsMaxed():
-		return l.newSegment(l.activeSegment.nextOffset)
+		if err := l.newSegment(l.activeSegment.nextOffset); err != nil {
+			return err
+		}
 	}
-	return nil
+	return l.createMeta()
 }
 
 // newSegment opens the segment at baseOffset and makes it the active one.
@@ -194,6 +208,12 @@ func (l *Log) Reset() error {
 	if err := l.closeSegments(); err != nil {
 		return err
 	}
+	// The metaFile goes first: a crash that stops RemoveAll halfway then
+	// leaves segments without it, which setup reports, rather than the
+	// metaFile without segments, which it would report as deleted records.
+	if err := os.Remove(filepath.Join(l.Dir, metaFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	if err := os.RemoveAll(l.Dir); err != nil {
 		return err
 	}
@@ -226,13 +246,26 @@ func (l *Log) HighestOffset() (uint64, error) {
 // Truncate removes the segments all of whose records have offsets at most
 // lowest, to reclaim their space; records at most lowest in the segments it
 // keeps stay readable. It never removes the active segment, even when all
-// its records are at most lowest: the log goes on appending there.
+// its records are at most lowest: the log goes on appending there. Before
+// removing anything it records the new lowest offset in the log's
+// metaFile, so that [NewLog] can tell segments Truncate removed from
+// segments deleted behind the log's back.
 func (l *Log) Truncate(lowest uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Segments before the active one are never empty: the first one's last
+	// Segments before the active one are never empty: a segment's last
 	// offset is nextOffset-1.
-	for len(l.segments) > 1 && l.segments[0].nextOffset-1 <= lowest {
+	remove := 0
+	for remove < len(l.segments)-1 && l.segments[remove].nextOffset-1 <= lowest {
+		remove++
+	}
+	if remove == 0 {
+		return nil
+	}
+	if err := l.recordLowest(l.segments[remove-1].nextOffset); err != nil {
+		return err
+	}
+	for range remove {
 		if err := l.segments[0].Remove(); err != nil {
 			return err
 		}
