@@ -9,7 +9,8 @@ import (
 
 // Log is a commit log kept in a directory: a list of segments in offset
 // order, the last of which, the active segment, takes the appends. It is safe
-// for concurrent use. Create one with [NewLog].
+// for concurrent use, [Log.Close] included: a call that comes after Close,
+// or while it runs, returns [ErrClosed]. Create one with [NewLog].
 type Log struct {
 	// Dir is the directory that holds the segments' files. NewLog sets it;
 	// do not change it.
@@ -18,8 +19,9 @@ type Log struct {
 	// NewLog sets it; do not change it.
 	Config Config
 
-	mu            sync.RWMutex // guards segments, activeSegment, syncs and the segments' state
-	segments      []*segment   // in offset order, contiguous; never empty once set up
+	mu            sync.RWMutex // guards closed, segments, activeSegment, syncs and the segments' state
+	closed        bool         // set by Close and Remove; every method checks it first
+	segments      []*segment   // in offset order, contiguous; never empty while the log is open
 	activeSegment *segment     // the last of segments
 	syncs         syncer       // applies Config.SyncEvery
 }
@@ -64,6 +66,16 @@ func (l *Log) newSegment(baseOffset uint64) error {
 	//exercise:3.4 end
 }
 
+// close marks the log closed and closes its segments, unless it is closed
+// already: closing twice does nothing the second time. The log counts as
+// closed even if closing a segment fails, since its segments can no longer
+// be trusted. Callers must hold l.mu.
+func (l *Log) close() error {
+	//exercise:3.4 begin: see README.md#34-log
+	return exercise.NotDone("3.4")
+	//exercise:3.4 end
+}
+
 // closeSegments closes every segment, stopping at the first error.
 // Callers must hold l.mu.
 func (l *Log) closeSegments() error {
@@ -76,7 +88,7 @@ func (l *Log) closeSegments() error {
 // and returns that offset. When the record fills the active segment, Append
 // writes that segment out and rolls over to a new one. If the record was
 // stored but a later step failed (a sync, the roll), Append returns its
-// offset with the error.
+// offset with the error. It returns [ErrClosed] once the log is closed.
 func (l *Log) Append(record *api.Record) (uint64, error) {
 	//exercise:3.4 begin: see README.md#34-log
 	return 0, exercise.NotDone("3.4")
@@ -85,21 +97,27 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 
 // Read returns the record at offset off. It returns [ErrOffsetOutOfRange] if
 // the log does not hold off, and an error wrapping [ErrCorrupt] if the
-// record's bytes fail a check.
+// record's bytes fail a check. It returns [ErrClosed] once the log is
+// closed.
 func (l *Log) Read(off uint64) (*api.Record, error) {
 	//exercise:3.4 begin: see README.md#34-log
 	return nil, exercise.NotDone("3.4")
 	//exercise:3.4 end
 }
 
-// Close closes every segment. The log cannot be used afterwards.
+// Close closes every segment, after the calls in progress have returned.
+// Afterwards every method returns [ErrClosed], except Close, which returns
+// nil and does nothing, and [Log.Remove]. The log is closed even when Close
+// returns an error.
 func (l *Log) Close() error {
 	//exercise:3.4 begin: see README.md#34-log
 	return exercise.NotDone("3.4")
 	//exercise:3.4 end
 }
 
-// Remove closes the log and deletes its directory with everything in it.
+// Remove closes the log, if it is not closed yet, and deletes its directory
+// with everything in it. It works on a closed log too, whose files nothing
+// uses any more; a second Remove finds nothing to delete and returns nil.
 func (l *Log) Remove() error {
 	//exercise:3.4 begin: see README.md#34-log
 	return exercise.NotDone("3.4")
@@ -107,7 +125,9 @@ func (l *Log) Remove() error {
 }
 
 // Reset deletes every record and leaves an empty log in the same directory,
-// ready for appends from Config.Segment.InitialOffset.
+// ready for appends from Config.Segment.InitialOffset. It returns
+// [ErrClosed] once the log is closed: a closed log stays closed. If Reset
+// fails, the log is left closed; open its directory again with [NewLog].
 func (l *Log) Reset() error {
 	//exercise:3.4 begin: see README.md#34-log
 	return exercise.NotDone("3.4")
@@ -116,6 +136,7 @@ func (l *Log) Reset() error {
 
 // LowestOffset returns the offset of the first record the log holds, or
 // would hold when its first segment is empty: that segment's base offset.
+// It returns [ErrClosed] once the log is closed.
 func (l *Log) LowestOffset() (uint64, error) {
 	//exercise:3.4 begin: see README.md#34-log
 	return 0, exercise.NotDone("3.4")
@@ -125,7 +146,8 @@ func (l *Log) LowestOffset() (uint64, error) {
 // HighestOffset returns the offset of the last record appended. For a log
 // that never held a record it returns InitialOffset-1, or 0 when
 // InitialOffset is 0, the same as for a log of one record: compare with
-// [Log.LowestOffset] or read the offset to tell them apart.
+// [Log.LowestOffset] or read the offset to tell them apart. It returns
+// [ErrClosed] once the log is closed.
 func (l *Log) HighestOffset() (uint64, error) {
 	//exercise:3.4 begin: see README.md#34-log
 	return 0, exercise.NotDone("3.4")
@@ -138,7 +160,8 @@ func (l *Log) HighestOffset() (uint64, error) {
 // its records are at most lowest: the log goes on appending there. Before
 // removing anything it records the new lowest offset in the log's
 // metaFile, so that [NewLog] can tell segments Truncate removed from
-// segments deleted behind the log's back.
+// segments deleted behind the log's back. It returns [ErrClosed] once the
+// log is closed, changing no file.
 func (l *Log) Truncate(lowest uint64) error {
 	//exercise:3.4 begin: see README.md#34-log
 	return exercise.NotDone("3.4")
