@@ -52,6 +52,14 @@ func corruptAt(file string, pos uint64, format string, args ...any) error {
 	return &CorruptError{File: file, Pos: pos, Err: fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, args...)...)}
 }
 
+// ErrClosed is returned by the methods of a [Log] after [Log.Close] or
+// [Log.Remove] (and after a [Log.Reset] that failed): by [Log.Append],
+// [Log.Read], [Log.Truncate], [Log.Reset], [Log.LowestOffset] and
+// [Log.HighestOffset], and by the reader [Log.Reader] returns. A server that
+// is shutting down can still receive a call after its log closed: the call
+// gets this error, never a crash. Callers test for it with errors.Is.
+var ErrClosed = errors.New("the log is closed")
+
 // ErrConfigMismatch is returned by [NewLog] when Config.Segment.Checksum is
 // not the setting the log's directory was written with: its records would
 // be read wrongly, so the log is not opened and nothing is changed.

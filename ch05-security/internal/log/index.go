@@ -15,10 +15,11 @@ import (
 // entry is a memory access.
 //
 // An index is not safe for concurrent use on its own: Write must not run
-// alongside anything else. The [Log] ensures that with its lock.
+// alongside anything else. The [Log] ensures that with its lock. After
+// Close, its methods return an error wrapping os.ErrClosed.
 type index struct {
 	file *os.File
-	mmap gommap.MMap // the whole file, which never changes size while mapped
+	mmap gommap.MMap // the whole file, which never changes size while mapped; nil once closed
 	size uint64      // bytes of entries at the start of mmap
 }
 
@@ -60,9 +61,14 @@ func newIndex(f *os.File, c Config) (*index, error) {
 // Read returns entry number in of the index (0 is the first; -1 is the
 // last): the record's offset relative to the segment's base offset, and its
 // position in the store. It returns io.EOF when the index has no entry
-// number in, which for -1 means that it is empty, and an error saying so for
-// a negative number other than -1, which names no entry.
+// number in, which for -1 means that it is empty, an error saying so for
+// a negative number other than -1, which names no entry, and an error
+// wrapping os.ErrClosed once the index is closed.
 func (i *index) Read(in int64) (out uint32, pos uint64, err error) {
+	// A closed index has no mapping left to read: touching it would crash.
+	if i.mmap == nil {
+		return 0, 0, fmt.Errorf("read index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	entries := i.size / entWidth
 	switch {
 	case in == -1:
@@ -80,8 +86,12 @@ func (i *index) Read(in int64) (out uint32, pos uint64, err error) {
 }
 
 // Write appends the entry (off, pos) after the last one. It returns io.EOF,
-// writing nothing, when the file has no room for another entry.
+// writing nothing, when the file has no room for another entry, and an error
+// wrapping os.ErrClosed once the index is closed.
 func (i *index) Write(off uint32, pos uint64) error {
+	if i.mmap == nil {
+		return fmt.Errorf("write index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	if uint64(len(i.mmap))-i.size < entWidth {
 		return io.EOF
 	}
@@ -93,8 +103,11 @@ func (i *index) Write(off uint32, pos uint64) error {
 
 // Close writes the mapped entries to the file, unmaps it, shrinks the file to
 // its entries, so that the next newIndex finds exactly them, syncs it and
-// closes it.
+// closes it. Closing it again returns an error wrapping os.ErrClosed.
 func (i *index) Close() error {
+	if i.mmap == nil {
+		return fmt.Errorf("close index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	if err := i.mmap.Sync(gommap.MS_SYNC); err != nil {
 		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
 	}

@@ -16,7 +16,8 @@ import (
 
 // Log is a commit log kept in a directory: a list of segments in offset
 // order, the last of which, the active segment, takes the appends. It is safe
-// for concurrent use. Create one with [NewLog].
+// for concurrent use, [Log.Close] included: a call that comes after Close,
+// or while it runs, returns [ErrClosed]. Create one with [NewLog].
 type Log struct {
 	// Dir is the directory that holds the segments' files. NewLog sets it;
 	// do not change it.
@@ -25,8 +26,9 @@ type Log struct {
 	// NewLog sets it; do not change it.
 	Config Config
 
-	mu            sync.RWMutex // guards segments, activeSegment, syncs and the segments' state
-	segments      []*segment   // in offset order, contiguous; never empty once set up
+	mu            sync.RWMutex // guards closed, segments, activeSegment, syncs and the segments' state
+	closed        bool         // set by Close and Remove; every method checks it first
+	segments      []*segment   // in offset order, contiguous; never empty while the log is open
 	activeSegment *segment     // the last of segments
 	syncs         syncer       // applies Config.SyncEvery
 }
@@ -124,6 +126,18 @@ func (l *Log) newSegment(baseOffset uint64) error {
 	return nil
 }
 
+// close marks the log closed and closes its segments, unless it is closed
+// already: closing twice does nothing the second time. The log counts as
+// closed even if closing a segment fails, since its segments can no longer
+// be trusted. Callers must hold l.mu.
+func (l *Log) close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	return l.closeSegments()
+}
+
 // closeSegments closes every segment, stopping at the first error.
 // Callers must hold l.mu.
 func (l *Log) closeSegments() error {
@@ -139,10 +153,13 @@ func (l *Log) closeSegments() error {
 // and returns that offset. When the record fills the active segment, Append
 // writes that segment out and rolls over to a new one. If the record was
 // stored but a later step failed (a sync, the roll), Append returns its
-// offset with the error.
+// offset with the error. It returns [ErrClosed] once the log is closed.
 func (l *Log) Append(record *api.Record) (uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	off, err := l.activeSegment.Append(record)
 	if err != nil {
 		return 0, err
@@ -170,10 +187,14 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 
 // Read returns the record at offset off. It returns [ErrOffsetOutOfRange] if
 // the log does not hold off, and an error wrapping [ErrCorrupt] if the
-// record's bytes fail a check.
+// record's bytes fail a check. It returns [ErrClosed] once the log is
+// closed.
 func (l *Log) Read(off uint64) (*api.Record, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
 	// The segments are in offset order: the one holding off is the first
 	// that ends after it.
 	i := sort.Search(len(l.segments), func(i int) bool { return l.segments[i].nextOffset > off })
@@ -183,29 +204,41 @@ func (l *Log) Read(off uint64) (*api.Record, error) {
 	return l.segments[i].Read(off)
 }
 
-// Close closes every segment. The log cannot be used afterwards.
+// Close closes every segment, after the calls in progress have returned.
+// Afterwards every method returns [ErrClosed], except Close, which returns
+// nil and does nothing, and [Log.Remove]. The log is closed even when Close
+// returns an error.
 func (l *Log) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.closeSegments()
+	return l.close()
 }
 
-// Remove closes the log and deletes its directory with everything in it.
+// Remove closes the log, if it is not closed yet, and deletes its directory
+// with everything in it. It works on a closed log too, whose files nothing
+// uses any more; a second Remove finds nothing to delete and returns nil.
 func (l *Log) Remove() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.closeSegments(); err != nil {
+	if err := l.close(); err != nil {
 		return err
 	}
 	return os.RemoveAll(l.Dir)
 }
 
 // Reset deletes every record and leaves an empty log in the same directory,
-// ready for appends from Config.Segment.InitialOffset.
+// ready for appends from Config.Segment.InitialOffset. It returns
+// [ErrClosed] once the log is closed: a closed log stays closed. If Reset
+// fails, the log is left closed; open its directory again with [NewLog].
 func (l *Log) Reset() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.closeSegments(); err != nil {
+	if l.closed {
+		return ErrClosed
+	}
+	// Closed until setup succeeds: a log that Reset left halfway has no
+	// segments that can be trusted.
+	if err := l.close(); err != nil {
 		return err
 	}
 	// The metaFile goes first: a crash that stops RemoveAll halfway then
@@ -218,24 +251,36 @@ func (l *Log) Reset() error {
 		return err
 	}
 	// setup creates the directory again before it lists it.
-	return l.setup()
+	if err := l.setup(); err != nil {
+		return err
+	}
+	l.closed = false
+	return nil
 }
 
 // LowestOffset returns the offset of the first record the log holds, or
 // would hold when its first segment is empty: that segment's base offset.
+// It returns [ErrClosed] once the log is closed.
 func (l *Log) LowestOffset() (uint64, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	return l.segments[0].baseOffset, nil
 }
 
 // HighestOffset returns the offset of the last record appended. For a log
 // that never held a record it returns InitialOffset-1, or 0 when
 // InitialOffset is 0, the same as for a log of one record: compare with
-// [Log.LowestOffset] or read the offset to tell them apart.
+// [Log.LowestOffset] or read the offset to tell them apart. It returns
+// [ErrClosed] once the log is closed.
 func (l *Log) HighestOffset() (uint64, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	off := l.activeSegment.nextOffset
 	if off == 0 {
 		return 0, nil
@@ -249,10 +294,14 @@ func (l *Log) HighestOffset() (uint64, error) {
 // its records are at most lowest: the log goes on appending there. Before
 // removing anything it records the new lowest offset in the log's
 // metaFile, so that [NewLog] can tell segments Truncate removed from
-// segments deleted behind the log's back.
+// segments deleted behind the log's back. It returns [ErrClosed] once the
+// log is closed, changing no file.
 func (l *Log) Truncate(lowest uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
 	// Segments before the active one are never empty: a segment's last
 	// offset is nextOffset-1.
 	remove := 0
@@ -266,10 +315,15 @@ func (l *Log) Truncate(lowest uint64) error {
 		return err
 	}
 	for range remove {
-		if err := l.segments[0].Remove(); err != nil {
+		// Drop the segment from the log before removing it: once closed it
+		// must not be read, even if deleting its files fails. Files left
+		// below the recorded lowest offset are what the next NewLog keeps
+		// and the next Truncate removes.
+		s := l.segments[0]
+		l.segments = l.segments[1:]
+		if err := s.Remove(); err != nil {
 			return err
 		}
-		l.segments = l.segments[1:]
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ import (
 // Produce implements api.LogServer: it appends the request's record to the
 // log and answers with the offset the log gave it. The request is left as
 // the client sent it. A request without a record is InvalidArgument; a
-// failed append is Internal, its cause logged by [grpcServer.appendError].
+// failed append ends with the status of [grpcServer.appendError].
 func (s *grpcServer) Produce(ctx context.Context, req *api.ProduceRequest) (*api.ProduceResponse, error) {
 	//exercise:4.2 begin
 	if req.GetRecord() == nil {
