@@ -32,7 +32,7 @@ type Agent struct {
 	Config
 	logger *zap.Logger
 
-	log        *guardedLog
+	log        *log.Log
 	server     *grpc.Server
 	serving    chan error // receives Serve's result
 	localConn  *grpc.ClientConn
@@ -62,7 +62,7 @@ func (a *Agent) setupLog() error {
 	if err != nil {
 		return err
 	}
-	a.log = &guardedLog{log: l}
+	a.log = l
 	return nil
 }
 

@@ -228,7 +228,7 @@ func TestShutdownReleasesEverything(t *testing.T) {
 }
 
 // hasRecord reports whether l holds a record at offset 0.
-func hasRecord(l *guardedLog) bool {
+func hasRecord(l *log.Log) bool {
 	_, err := l.Read(0)
 	return err == nil
 }
