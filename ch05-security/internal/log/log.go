@@ -27,7 +27,7 @@ type Log struct {
 	Config Config
 
 	mu            sync.RWMutex // guards closed, segments, activeSegment, syncs and the segments' state
-	closed        bool         // set by Close and Remove; every method checks it first
+	closed        bool         // set by Close, Remove, and Reset until it succeeds; every method checks it first
 	segments      []*segment   // in offset order, contiguous; never empty while the log is open
 	activeSegment *segment     // the last of segments
 	syncs         syncer       // applies Config.SyncEvery
