@@ -146,23 +146,23 @@ func TestServerRejectsUnverifiedClients(t *testing.T) {
 }
 
 func TestACL(t *testing.T) {
-	commitLog := &countingLog{CommitLog: newLog(t)}
-	srv := startServer(t, commitLog)
-	root := srv.client(t)
-	nobody := api.NewLogClient(srv.dial(t, srv.tlsAs(t, srv.certs.NobodyClientCertFile, srv.certs.NobodyClientKeyFile)))
-
 	t.Run("root may call every method", func(t *testing.T) {
+		root := startServer(t, newLog(t)).client(t)
 		for _, o := range callAll(t, root) {
 			require.NoError(t, o.err, "root may %s", o.name)
 		}
 	})
 
 	t.Run("nobody may call none", func(t *testing.T) {
-		before := commitLog.calls()
+		// A server of its own: a stream of root's that has not yet seen
+		// its cancellation could still read a log they shared.
+		commitLog := &countingLog{CommitLog: newLog(t)}
+		srv := startServer(t, commitLog)
+		nobody := api.NewLogClient(srv.dial(t, srv.tlsAs(t, srv.certs.NobodyClientCertFile, srv.certs.NobodyClientKeyFile)))
 		for _, o := range callAll(t, nobody) {
 			require.Equal(t, codes.PermissionDenied.String(), status.Code(o.err).String(), "nobody has no entry in the ACL: %s must be refused with PermissionDenied (streams are checked by the stream interceptor); got %v", o.name, o.err)
 		}
-		require.Equal(t, before, commitLog.calls(), "no call of nobody's may reach a handler")
+		require.Zero(t, commitLog.calls(), "no call of nobody's may reach a handler")
 	})
 }
 
