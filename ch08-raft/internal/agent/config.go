@@ -16,23 +16,30 @@ type Config struct {
 	// require and verify client certificates: the ACL's subject is the
 	// common name of the client's. Required.
 	ServerTLSConfig *tls.Config
-	// PeerTLSConfig is the client TLS the agent uses to replicate from the
-	// other agents and to write the copies into its own server. Required.
+	// PeerTLSConfig is the client TLS the agent's Raft dials the other
+	// agents with. Required.
 	PeerTLSConfig *tls.Config
-	// DataDir is where the log lives, in its subdirectory "log". Required.
+	// DataDir is where the replicated log lives: Raft's state in its
+	// subdirectory "raft", the applied records in "log". Required.
 	DataDir string
 	// BindAddr is the host:port Serf listens on, TCP and UDP. Port 0 picks
 	// a free port; after New, the Agent's BindAddr holds the address it got.
 	// Required.
 	BindAddr string
-	// RPCPort is the port of the gRPC server, on BindAddr's host. 0 picks a
-	// free port; after New, the Agent's RPCPort holds the port it got.
+	// RPCPort is the port of the gRPC server and of Raft, which share it,
+	// on BindAddr's host. 0 picks a free port; after New, the Agent's
+	// RPCPort holds the port it got.
 	RPCPort int
 	// NodeName names the agent in the cluster; it must be unique. Required.
 	NodeName string
 	// StartJoinAddrs are the Serf addresses (BindAddr) of agents already
 	// in the cluster. Empty starts a new cluster.
 	StartJoinAddrs []string
+	// Bootstrap starts a new Raft cluster with this agent as its leader.
+	// Set it on the first agent only; the leader adds the others as they
+	// join. A restarted agent ignores it: its data directory knows its
+	// cluster.
+	Bootstrap bool
 	// ACLModelFile and ACLPolicyFile are the casbin model and policy of the
 	// server's ACL. Required.
 	ACLModelFile  string
@@ -56,7 +63,7 @@ func (c Config) RPCAddr() (string, error) {
 func (c Config) validate() error {
 	var errs []error
 	if c.ServerTLSConfig == nil || c.PeerTLSConfig == nil {
-		errs = append(errs, errors.New("Config.ServerTLSConfig and Config.PeerTLSConfig are required: the ACL names clients by their certificates, so agents without TLS could not replicate"))
+		errs = append(errs, errors.New("Config.ServerTLSConfig and Config.PeerTLSConfig are required: the ACL names clients by their certificates, and Raft runs over mutual TLS"))
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("Config.DataDir is empty"))

@@ -1,10 +1,33 @@
 package log
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hashicorp/raft"
+)
 
 // Config configures a [Log]. The zero value is ready to use: [NewLog] fills
 // every zero size with its default, then checks the result.
+//
+// A [DistributedLog] reads Raft too; a Log ignores it.
 type Config struct {
+	// Raft configures the consensus of a [DistributedLog] (chapter 8).
+	Raft struct {
+		// Config is hashicorp/raft's configuration. LocalID is required;
+		// every zero timeout or threshold takes raft.DefaultConfig's value.
+		raft.Config
+		// StreamLayer carries Raft's connections between the servers.
+		// Required.
+		StreamLayer *StreamLayer
+		// Bootstrap starts a new cluster with this server as its only
+		// voter. Set it on the first server only, and only the first time.
+		Bootstrap bool
+		// BindAddr is the address the other servers reach this one's
+		// Raft at; a bootstrapping server advertises it. Empty means the
+		// stream layer's listening address, which must then be routable
+		// (not 0.0.0.0 or ::).
+		BindAddr string
+	}
 	// Segment bounds the size of each segment and says where a new log
 	// starts.
 	Segment struct {
