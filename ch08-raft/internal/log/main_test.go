@@ -7,8 +7,8 @@ import (
 )
 
 // TestMain fails the package if a goroutine outlives the tests: the
-// replicator's streams must end with Leave and Close, and every test's
-// servers and connections with the test. No ignores are needed.
+// Raft clusters must be shut down by every test that starts one, and its
+// connections with them. No ignores are needed.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	api "github.com/proglog-workshop/proglog/ch08-raft/api/v1"
 )
@@ -39,6 +41,10 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		var outOfRange api.ErrOffsetOutOfRange
 		switch {
 		case errors.As(err, &outOfRange):
+			if lowest, ok := s.lowestOffset(); ok && off < lowest {
+				// Truncated away: waiting would never bring it back.
+				return status.Errorf(codes.OutOfRange, "offset %d is gone: the log was truncated and starts at offset %d", off, lowest)
+			}
 			// Nothing at off yet: sleep until something is appended.
 			select {
 			case <-appended:
@@ -54,4 +60,15 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		}
 		off++
 	}
+}
+
+// lowestOffset returns the log's lowest offset, if the log says: internal/
+// log's Log and DistributedLog do.
+func (s *grpcServer) lowestOffset() (uint64, bool) {
+	l, ok := s.log.CommitLog.(interface{ LowestOffset() (uint64, error) })
+	if !ok {
+		return 0, false
+	}
+	lowest, err := l.LowestOffset()
+	return lowest, err == nil
 }

@@ -41,11 +41,24 @@ func (l *notifyingLog) Append(record *api.Record) (uint64, error) {
 	return off, err
 }
 
+// appendNotifier is a CommitLog that says itself when it grows, such as
+// internal/log's DistributedLog: its records arrive through Raft, not only
+// through this server, so only the log knows when one lands.
+type appendNotifier interface {
+	// NextAppend returns a channel that is closed when the next record is
+	// appended, however it came.
+	NextAppend() <-chan struct{}
+}
+
 // nextAppend returns a channel that is closed when the next Append through
-// l returns. Take the channel before reading the log, not after: then an
+// l returns, or, for a log that is an appendNotifier, when the log next
+// grows. Take the channel before reading the log, not after: then an
 // append that lands between the read and the wait has closed it already,
 // and the wait ends at once instead of missing that record.
 func (l *notifyingLog) nextAppend() <-chan struct{} {
+	if n, ok := l.CommitLog.(appendNotifier); ok {
+		return n.NextAppend()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.appended == nil {
