@@ -1,12 +1,14 @@
 package agent
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,7 @@ func newConfig(t *testing.T, i int, certs pki.Files, join []string) Config {
 	require.NoError(t, err)
 	return Config{
 		NodeName:        fmt.Sprint(i),
+		Bootstrap:       i == 0,
 		DataDir:         t.TempDir(),
 		BindAddr:        "127.0.0.1:0",
 		RPCPort:         0,
@@ -108,42 +111,62 @@ func dial(t *testing.T, a *Agent, certs pki.Files) *grpc.ClientConn {
 	return conn
 }
 
-// stored is what the tests compare of a record.
-type stored struct {
-	Value  string
-	Origin string
-}
-
-// records returns every record the server of c holds, in offset order.
-func records(t *testing.T, c api.LogClient) []stored {
+// records returns the values of every record the server of c holds, in
+// offset order.
+func records(t *testing.T, c api.LogClient) []string {
 	t.Helper()
-	var got []stored
+	var got []string
 	for off := uint64(0); ; off++ {
 		res, err := c.Consume(t.Context(), &api.ConsumeRequest{Offset: off})
 		if status.Code(err) == codes.OutOfRange {
 			return got
 		}
 		require.NoError(t, err, "consume offset %d", off)
-		got = append(got, stored{string(res.GetRecord().GetValue()), res.GetRecord().GetOrigin()})
+		require.Equal(t, off, res.GetRecord().GetOffset())
+		got = append(got, string(res.GetRecord().GetValue()))
 	}
 }
 
-func values(records []stored) []string {
-	var vs []string
-	for _, r := range records {
-		vs = append(vs, r.Value)
-	}
-	return vs
-}
-
-func produce(t *testing.T, c api.LogClient, value string) {
+// requireRecords waits until the server of c holds exactly want.
+func requireRecords(t *testing.T, c api.LogClient, want []string, msg string, args ...any) {
 	t.Helper()
-	_, err := c.Produce(t.Context(), &api.ProduceRequest{Record: &api.Record{Value: []byte(value)}})
-	require.NoError(t, err)
+	var got []string
+	held := func() bool {
+		got = records(t, c)
+		return slices.Equal(got, want)
+	}
+	if !eventually(held) {
+		require.Equal(t, want, got, append([]any{msg}, args...)...)
+	}
 }
 
-// TestAgentsReplicate shows what a 3-agent cluster stores: one record
-// produced on agent 0, then one on each of agents 1 and 2.
+// eventually reports whether cond became true within converge, checking
+// it every tick.
+func eventually(cond func() bool) bool {
+	deadline := time.NewTimer(converge)
+	defer deadline.Stop()
+	poll := time.NewTicker(tick)
+	defer poll.Stop()
+	for !cond() {
+		select {
+		case <-deadline.C:
+			return cond()
+		case <-poll.C:
+		}
+	}
+	return true
+}
+
+func produce(t *testing.T, c api.LogClient, value string) uint64 {
+	t.Helper()
+	res, err := c.Produce(t.Context(), &api.ProduceRequest{Record: &api.Record{Value: []byte(value)}})
+	require.NoError(t, err)
+	return res.GetOffset()
+}
+
+// TestAgentsReplicate produces on the leader of a 3-agent cluster, agent
+// 0, and reads on every agent, with a stream opened on a follower before
+// the records exist.
 func TestAgentsReplicate(t *testing.T) {
 	certs, err := pki.Write(t.TempDir())
 	require.NoError(t, err)
@@ -152,45 +175,82 @@ func TestAgentsReplicate(t *testing.T) {
 	for _, a := range agents {
 		clients = append(clients, client(t, a, certs))
 	}
+	ctx, cancel := context.WithTimeout(t.Context(), converge)
+	defer cancel()
+	stream, err := clients[2].ConsumeStream(ctx, &api.ConsumeRequest{Offset: 0})
+	require.NoError(t, err)
 
-	produce(t, clients[0], "hello")
-	for i := 1; i < 3; i++ {
-		require.Eventually(t, func() bool { return len(records(t, clients[i])) > 0 }, converge, tick,
-			"agent %d never received the record produced on agent 0", i)
-	}
-	// Each agent reads the others' logs in order: once the record produced
-	// on agent 1 reaches agent 0, agent 0 has also seen whatever agent 1
-	// held before it, the copy of "hello" included. So after these two
-	// records have spread, no copy of a copy can still be on its way.
-	produce(t, clients[1], "from 1")
-	produce(t, clients[2], "from 2")
-	for i, c := range clients {
-		require.Eventually(t, func() bool {
-			vs := values(records(t, c))
-			return len(vs) >= 3 && contains(vs, "from 1") && contains(vs, "from 2")
-		}, converge, tick, "agent %d never received the records produced on agents 1 and 2; it holds %v", i, records(t, c))
-	}
-
-	want := [][]stored{
-		{{"hello", ""}, {"from 1", "1"}, {"from 2", "2"}},
-		{{"hello", "0"}, {"from 1", ""}, {"from 2", "2"}},
-		{{"hello", "0"}, {"from 1", "1"}, {"from 2", ""}},
+	want := []string{"hello", "world"}
+	for i, v := range want {
+		require.Equal(t, uint64(i), produce(t, clients[0], v))
 	}
 	for i, c := range clients {
-		got := records(t, c)
-		t.Logf("agent %d stores %v", i, got)
-		require.ElementsMatch(t, want[i], got,
-			"agent %d must hold each record exactly once: its own with an empty origin, the others' copied with their origin", i)
+		requireRecords(t, c, want, "agent %d: the followers must get every record the leader took, at the same offsets", i)
 	}
+	// Raft appended them on the follower, not its gRPC server: the stream
+	// must have been woken all the same.
+	for i, v := range want {
+		res, err := stream.Recv()
+		require.NoError(t, err, "a ConsumeStream on a follower must wake when Raft applies a record")
+		require.Equal(t, v, string(res.GetRecord().GetValue()))
+		require.Equal(t, uint64(i), res.GetRecord().GetOffset())
+	}
+	// Only the leader takes produces.
+	_, err = clients[1].Produce(t.Context(), &api.ProduceRequest{Record: &api.Record{Value: []byte("to a follower")}})
+	require.Error(t, err, "a follower must refuse produces")
 }
 
-func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
+// TestAgentFailover shuts the leader down: one of the two others takes
+// over, keeps every acknowledged record and takes new ones.
+func TestAgentFailover(t *testing.T) {
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	agents := startCluster(t, 3, certs, false)
+	for _, a := range agents[1:] {
+		t.Cleanup(func() { require.NoError(t, a.Shutdown()) })
 	}
-	return false
+	clients := []api.LogClient{client(t, agents[0], certs), client(t, agents[1], certs), client(t, agents[2], certs)}
+	produce(t, clients[0], "before")
+	for _, c := range clients[1:] {
+		requireRecords(t, c, []string{"before"}, "the followers must get every record the leader took")
+	}
+	start := time.Now()
+	require.NoError(t, agents[0].Shutdown())
+	var leader api.LogClient
+	require.Eventually(t, func() bool {
+		for _, c := range clients[1:] {
+			if _, err := c.Produce(t.Context(), &api.ProduceRequest{Record: &api.Record{Value: []byte("after")}}); err == nil {
+				leader = c
+				return true
+			}
+		}
+		return false
+	}, converge, tick, "no agent took over from the leader that shut down")
+	t.Logf("failover: %s from the leader's Shutdown to the new leader's first produce", time.Since(start).Round(time.Millisecond))
+	for i, c := range clients[1:] {
+		requireRecords(t, c, []string{"before", "after"}, "agent %d must keep every acknowledged record across the failover", i+1)
+	}
+	require.NotNil(t, leader)
+}
+
+// TestOnePortServesBoth sends the port what is neither Raft nor gRPC: the
+// agents go on replicating, and serving, on that same port.
+func TestOnePortServesBoth(t *testing.T) {
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	agents := startCluster(t, 2, certs, true)
+	for _, a := range agents {
+		addr, err := a.RPCAddr()
+		require.NoError(t, err)
+		conn, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_, err = conn.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
+		require.NoError(t, err)
+		require.NoError(t, conn.Close())
+	}
+	leader, follower := client(t, agents[0], certs), client(t, agents[1], certs)
+	produce(t, leader, "one port")
+	requireRecords(t, follower, []string{"one port"}, "Raft and gRPC must share the port: the follower gets the record over Raft and serves it over gRPC")
 }
 
 // TestShutdownReleasesEverything shuts a cluster down and checks that it
@@ -206,7 +266,7 @@ func TestShutdownReleasesEverything(t *testing.T) {
 	c := api.NewLogClient(conn)
 	produce(t, c, "hello")
 	for _, a := range agents[1:] {
-		require.Eventually(t, func() bool { return hasRecord(a.log) }, converge, tick)
+		require.Eventually(t, func() bool { return hasRecord(a.log) }, converge, tick, "the followers must get the record")
 	}
 	require.NoError(t, conn.Close())
 	goroutinesUp, socketsUp := countGoroutines(), countSockets(t)
@@ -228,7 +288,7 @@ func TestShutdownReleasesEverything(t *testing.T) {
 }
 
 // hasRecord reports whether l holds a record at offset 0.
-func hasRecord(l *log.Log) bool {
+func hasRecord(l *log.DistributedLog) bool {
 	_, err := l.Read(0)
 	return err == nil
 }
@@ -310,7 +370,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		cfg := newConfig(t, 0, certs, nil)
 		cfg.RPCPort = taken.Addr().(*net.TCPAddr).Port
 		_, err = New(cfg)
-		require.ErrorContains(t, err, "listen for gRPC")
+		require.ErrorContains(t, err, "listen for raft and gRPC")
 		require.NoError(t, goleak.Find(before), "a New that fails must shut down what it started")
 		// The log was closed: it opens again.
 		l, err := log.NewLog(filepath.Join(cfg.DataDir, "log"), log.Config{})

@@ -7,7 +7,7 @@ import (
 )
 
 // TestMain fails the package if a goroutine outlives the tests: Shutdown
-// must stop Serf, the replicator's streams, the gRPC server and its
+// must stop Serf, Raft and its connections, the gRPC server and its
 // connections. No ignores are needed.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)

@@ -96,7 +96,7 @@ func TestDistributedLogSnapshotCatchUp(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		n := c.start(id, t.TempDir(), "127.0.0.1:0")
 		if id != "a" {
-			require.NoError(t, c.nodes[0].log.Join(n.id, n.addr))
+			c.join(n)
 		}
 	}
 	var want []string
@@ -128,7 +128,9 @@ func TestDistributedLogSnapshotCatchUp(t *testing.T) {
 
 	back := c.restart(behind)
 	requireValues(t, back, want, "a follower that fell behind must catch up from the leader's snapshot")
-	require.NotEqual(t, "0", back.log.raft.Stats()["last_snapshot_index"], "the follower must have installed a snapshot")
+	// Raft records the install just after the restore: wait for it.
+	require.Eventually(t, func() bool { return back.log.raft.Stats()["last_snapshot_index"] != "0" },
+		converge, tick, "the follower must have installed a snapshot")
 }
 
 // restart starts n again from its data directory at its address.

@@ -25,13 +25,14 @@ const converge = 60 * time.Second
 // tick is how often a waiting test looks again.
 const tick = 20 * time.Millisecond
 
-// Raft's timeouts in tests: faster than raft's one-second defaults, and
-// still several times what a loaded machine needs, so that a busy moment
-// does not start an election (the book's 50 ms do).
+// Raft's timeouts in tests: half of raft's one-second defaults, and still
+// several times what a loaded 2-core machine under the race detector needs
+// to answer a heartbeat, TLS handshake included, so that a busy moment does
+// not depose the leader (the book's 50 ms do).
 const (
-	testHeartbeatTimeout = 300 * time.Millisecond
-	testElectionTimeout  = 300 * time.Millisecond
-	testLeaseTimeout     = 150 * time.Millisecond
+	testHeartbeatTimeout = 500 * time.Millisecond
+	testElectionTimeout  = 500 * time.Millisecond
+	testLeaseTimeout     = 500 * time.Millisecond
 	testCommitTimeout    = 10 * time.Millisecond
 )
 
@@ -126,10 +127,24 @@ func startCluster(t *testing.T, n int) *cluster {
 	for i := range n {
 		node := c.start(string(rune('a'+i)), t.TempDir(), "127.0.0.1:0")
 		if i > 0 {
-			require.NoError(t, c.nodes[0].log.Join(node.id, node.addr))
+			c.join(node)
 		}
 	}
 	return c
+}
+
+// join adds n to the cluster through the current leader, trying again
+// while leadership changes: Join is idempotent.
+func (c *cluster) join(n *testNode) {
+	c.t.Helper()
+	require.Eventually(c.t, func() bool {
+		err := c.leader().log.Join(n.id, n.addr)
+		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
+			return false
+		}
+		require.NoError(c.t, err)
+		return true
+	}, converge, tick, "no leader took %s in", n.id)
 }
 
 // leader returns the node that leads the cluster now, waiting for one.

@@ -29,11 +29,13 @@ type StreamLayer struct {
 	ln              net.Listener
 	serverTLSConfig *tls.Config // for the connections Accept returns; nil: plain TCP
 	peerTLSConfig   *tls.Config // for the connections Dial makes; nil: plain TCP
+	conns           connSet     // every connection handed to Raft and not yet closed
 }
 
 // NewStreamLayer returns a stream layer that accepts Raft's connections on
 // ln, serving them with serverTLSConfig, and dials the other servers with
-// peerTLSConfig. The stream layer owns ln: Close closes it.
+// peerTLSConfig. The stream layer owns ln: Close closes it, and every
+// connection it made or accepted.
 func NewStreamLayer(ln net.Listener, serverTLSConfig, peerTLSConfig *tls.Config) *StreamLayer {
 	return &StreamLayer{ln: ln, serverTLSConfig: serverTLSConfig, peerTLSConfig: peerTLSConfig}
 }
@@ -41,6 +43,16 @@ func NewStreamLayer(ln net.Listener, serverTLSConfig, peerTLSConfig *tls.Config)
 // Dial implements raft.StreamLayer: it connects to the Raft of the server
 // at addr, within timeout, and marks the connection as Raft's.
 func (s *StreamLayer) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
+	conn, err := s.dial(addr, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return s.conns.track(conn)
+}
+
+// dial connects to addr, writes the RaftRPC mark, and starts TLS with
+// peerTLSConfig, if any.
+func (s *StreamLayer) dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
 	//exercise:8.4 begin: see README.md#84-the-stream-layer
 	return nil, exercise.NotDone("8.4")
 	//exercise:8.4 end
@@ -55,14 +67,28 @@ func (s *StreamLayer) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if conn, err = s.accept(conn); err != nil {
+		return nil, err
+	}
+	return s.conns.track(conn)
+}
+
+// accept reads conn's first byte, refuses conn unless it is the RaftRPC
+// mark, and starts TLS with serverTLSConfig, if any. It closes conn when it
+// refuses it.
+func (s *StreamLayer) accept(conn net.Conn) (net.Conn, error) {
 	//exercise:8.4 begin: see README.md#84-the-stream-layer
 	return nil, errors.Join(exercise.NotDone("8.4"), conn.Close())
 	//exercise:8.4 end
 }
 
-// Close implements net.Listener: it closes the listener.
+// Close implements net.Listener: it closes the listener and every
+// connection the stream layer handed to Raft. Raft's transport closes the
+// stream layer when Raft shuts down, but not the connections in its pool,
+// which would otherwise stay open, and keep the other servers' reading
+// goroutines waiting, until the process ends.
 func (s *StreamLayer) Close() error {
-	return s.ln.Close()
+	return errors.Join(s.ln.Close(), s.conns.close())
 }
 
 // Addr implements net.Listener: the listener's address.

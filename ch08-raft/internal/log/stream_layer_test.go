@@ -59,8 +59,8 @@ func TestStreamLayer(t *testing.T) {
 	require.NoError(t, res.err, "Accept must take a connection Dial made: Dial must write the RaftRPC byte before TLS starts")
 	server := res.conn
 	t.Cleanup(func() { _ = server.Close() })
-	tlsConn, ok := server.(*tls.Conn)
-	require.True(t, ok, "Raft's connections must be mutual TLS: Accept returned a %T", server)
+	tlsConn, ok := unwrap(server).(*tls.Conn)
+	require.True(t, ok, "Raft's connections must be mutual TLS: Accept returned a %T", unwrap(server))
 	require.NoError(t, server.SetDeadline(time.Now().Add(ioTimeout)))
 	got := make([]byte, 5)
 	_, err = io.ReadFull(server, got)
@@ -106,7 +106,31 @@ func TestStreamLayerRequiresClientCertificate(t *testing.T) {
 	require.NoError(t, res.err)
 	t.Cleanup(func() { _ = res.conn.Close() })
 	require.NoError(t, res.conn.SetDeadline(time.Now().Add(ioTimeout)))
-	tlsConn, ok := res.conn.(*tls.Conn)
-	require.True(t, ok, "Raft's connections must be mutual TLS: Accept returned a %T", res.conn)
+	tlsConn, ok := unwrap(res.conn).(*tls.Conn)
+	require.True(t, ok, "Raft's connections must be mutual TLS: Accept returned a %T", unwrap(res.conn))
 	require.Error(t, tlsConn.Handshake(), "a peer without a client certificate must not get through the handshake")
+}
+
+// unwrap returns the connection a stream layer's connection wraps.
+func unwrap(conn net.Conn) net.Conn {
+	if tc, ok := conn.(*trackedConn); ok {
+		return tc.NetConn()
+	}
+	return conn
+}
+
+func TestStreamLayerCloseClosesConnections(t *testing.T) {
+	serverTLS, peerTLS, _ := raftTLS(t)
+	layer, results := listenStreamLayer(t, serverTLS, peerTLS)
+	client, err := layer.Dial(raft.ServerAddress(layer.Addr().String()), ioTimeout)
+	require.NoError(t, err)
+	go func() { _, _ = client.Write([]byte("x")) }()
+	res := <-results
+	require.NoError(t, res.err)
+
+	require.NoError(t, layer.Close())
+	_, err = res.conn.Read(make([]byte, 1))
+	require.ErrorIs(t, err, net.ErrClosed, "Close must close the connections the stream layer accepted: Raft's transport does not")
+	_, err = client.Read(make([]byte, 1))
+	require.ErrorIs(t, err, net.ErrClosed, "Close must close the connections the stream layer dialled: Raft's transport does not")
 }
