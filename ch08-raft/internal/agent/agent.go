@@ -30,10 +30,6 @@ const GracePeriod = 5 * time.Second
 // byte before it gives up on it.
 const sniffTimeout = 10 * time.Second
 
-// LeaderTimeout is how long a bootstrapping agent's New waits for its Raft
-// to elect it leader of the new cluster.
-const LeaderTimeout = 30 * time.Second
-
 // Agent is one running server of the cluster. Create it with [New] and stop
 // it with [Agent.Shutdown].
 type Agent struct {
