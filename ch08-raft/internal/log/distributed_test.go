@@ -79,8 +79,11 @@ func TestDistributedLogFailover(t *testing.T) {
 	old := c.leader()
 	start := time.Now()
 	old.close(t)
+	elected := c.leader()
+	electedAfter := time.Since(start)
 	c.produce("after the failover")
-	t.Logf("failover: %s from closing the leader to the new leader's first acknowledged append", time.Since(start).Round(time.Millisecond))
+	t.Logf("failover: %s from closing the leader to a new leader (%s), %s to its first acknowledged append",
+		electedAfter.Round(time.Millisecond), elected.id, time.Since(start).Round(time.Millisecond))
 	acknowledged = append(acknowledged, "after the failover")
 	for _, n := range c.nodes {
 		if n != old {
