@@ -13,6 +13,12 @@
 // off, and the index is brought back in line with the store. How much of the
 // end of the log a crash may lose depends on [Config.SyncEvery].
 //
+// A [DistributedLog] replicates a log over a cluster with Raft
+// (github.com/hashicorp/raft): the leader takes the appends, every server
+// applies the committed records to its own Log, and Raft's own log of
+// commands is a Log too. A [StreamLayer] carries Raft's connections, marked
+// with the [RaftRPC] byte and wrapped in mutual TLS.
+//
 // # Usage
 //
 //	l, err := log.NewLog(dir, log.Config{}) // the zero Config means defaults
