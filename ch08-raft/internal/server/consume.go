@@ -62,8 +62,8 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 	}
 }
 
-// lowestOffset returns the log's lowest offset, if the log says: internal/
-// log's Log and DistributedLog do.
+// lowestOffset returns the log's lowest offset, if the log can say:
+// internal/log's Log and DistributedLog can.
 func (s *grpcServer) lowestOffset() (uint64, bool) {
 	l, ok := s.log.CommitLog.(interface{ LowestOffset() (uint64, error) })
 	if !ok {
