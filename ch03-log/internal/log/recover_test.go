@@ -227,14 +227,14 @@ func TestSegmentLeavesClosedSegmentsAlone(t *testing.T) {
 			appendValues(t, s, "a", "b", "c")
 			require.NoError(t, s.Close())
 			file, pos := tt.damage(t, s)
-			before := snapshot(t, dir)
+			before := filesIn(t, dir)
 
 			_, err := openSegment(dir, 0, c, false)
 			var corrupt *CorruptError
 			require.ErrorAs(t, err, &corrupt, "recover must report damage in a segment that is not active")
 			require.Equal(t, file, corrupt.File, "the error must name the damaged file: %v", err)
 			require.Equal(t, pos, corrupt.Pos, "the error must name the damaged byte: %v", err)
-			require.Equal(t, before, snapshot(t, dir), "recover must not change a segment that is not active: check everything before writing")
+			require.Equal(t, before, filesIn(t, dir), "recover must not change a segment that is not active: check everything before writing")
 		})
 	}
 }

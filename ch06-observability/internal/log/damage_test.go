@@ -24,8 +24,8 @@ type fileState struct {
 	sum  string // SHA-256 of the contents
 }
 
-// snapshot returns the state of every file in dir, by name.
-func snapshot(tb testing.TB, dir string) map[string]fileState {
+// filesIn returns the state of every file in dir, by name.
+func filesIn(tb testing.TB, dir string) map[string]fileState {
 	tb.Helper()
 	entries, err := os.ReadDir(dir)
 	require.NoError(tb, err)
@@ -271,7 +271,7 @@ func runDamageCases(t *testing.T, tests []damageCase) {
 			appendN(t, l, damagedLogRecords)
 			require.NoError(t, l.Close())
 			at := tt.damage(t, dir)
-			before := snapshot(t, dir)
+			before := filesIn(t, dir)
 
 			c.Segment.Checksum = tt.reopen
 			l, err := NewLog(dir, c)
@@ -282,7 +282,7 @@ func runDamageCases(t *testing.T, tests []damageCase) {
 					require.ErrorAs(t, err, &corrupt, "the error must say which file and byte are damaged")
 					require.Equal(t, at, place{filepath.Base(corrupt.File), corrupt.Pos}, "the error must name the damaged file and byte: %v", err)
 				}
-				require.Equal(t, before, snapshot(t, dir), "a log that fails to open must leave its files exactly as they were")
+				require.Equal(t, before, filesIn(t, dir), "a log that fails to open must leave its files exactly as they were")
 				_, again := NewLog(dir, c)
 				require.Equal(t, err.Error(), again.Error(), "a failed open must fail the same way the next time")
 				return
@@ -290,7 +290,7 @@ func runDamageCases(t *testing.T, tests []damageCase) {
 			require.NoError(t, err, "the damage is in the active segment's tail, which recovery repairs")
 			requireLog(t, l, 0, tt.wantHighest)
 			require.NoError(t, l.Close())
-			after := snapshot(t, dir)
+			after := filesIn(t, dir)
 			if tt.wantCut {
 				require.Equal(t, int64(at.pos), after[at.file].size, "recovery must cut %s where the damage starts", at.file)
 			}

@@ -3,10 +3,10 @@
 package exercise
 
 var exercises = map[string]info{
-	"8.1": {name: "fsm.Apply", where: "ch08-raft/README.md#81-the-fsm"},
-	"8.2": {name: "logStore", where: "ch08-raft/README.md#82-the-log-store"},
-	"8.3": {name: "snapshot", where: "ch08-raft/README.md#83-snapshot-and-restore"},
-	"8.4": {name: "StreamLayer", where: "ch08-raft/README.md#84-the-stream-layer"},
-	"8.5": {name: "DistributedLog", where: "ch08-raft/README.md#85-the-distributed-log"},
-	"8.6": {name: "Agent", where: "ch08-raft/README.md#86-the-agent"},
+	"8.1": {name: "fsm.Apply", chapter: "ch08-raft", anchor: "81-the-fsm"},
+	"8.2": {name: "logStore", chapter: "ch08-raft", anchor: "82-the-log-store"},
+	"8.3": {name: "snapshot", chapter: "ch08-raft", anchor: "83-snapshot-and-restore"},
+	"8.4": {name: "StreamLayer", chapter: "ch08-raft", anchor: "84-the-stream-layer"},
+	"8.5": {name: "DistributedLog", chapter: "ch08-raft", anchor: "85-the-distributed-log"},
+	"8.6": {name: "Agent", chapter: "ch08-raft", anchor: "86-the-agent"},
 }

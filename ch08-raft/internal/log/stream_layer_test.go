@@ -125,7 +125,6 @@ func TestStreamLayerCloseClosesConnections(t *testing.T) {
 	layer, results := listenStreamLayer(t, nil, nil)
 	client, err := layer.Dial(raft.ServerAddress(layer.Addr().String()), ioTimeout)
 	require.NoError(t, err)
-	go func() { _, _ = client.Write([]byte("x")) }()
 	res := <-results
 	require.NoError(t, res.err)
 

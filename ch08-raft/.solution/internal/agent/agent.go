@@ -144,11 +144,13 @@ func (a *Agent) setupServer() error {
 	if err != nil {
 		return err
 	}
-	// One place builds the server's configuration, so that observability
-	// (a logger, tracer and meter providers) can be handed over here.
+	// One place builds the server's configuration: the log, the ACL and
+	// chapter 6's observability (the logger here; tracer and meter
+	// providers would be handed over the same way).
 	serverConfig := &server.Config{
 		CommitLog:  a.log,
 		Authorizer: authorizer,
+		Logger:     a.logger,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {
