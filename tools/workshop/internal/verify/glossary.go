@@ -148,7 +148,10 @@ func parseGlossary(page string) ([]glossaryVariant, error) {
 			}
 			v := glossaryVariant{preferred: r.preferred, pattern: variantPattern(text)}
 			for _, p := range preferred {
-				if p != text && strings.Contains(p, text) {
+				// A preferred term the variant's pattern also matches (유한상태
+				// 머신 for the variant 유한 상태 머신, whose spaces are optional)
+				// is no use of the variant.
+				if p != text && (strings.Contains(p, text) || v.pattern.FindString(p) == p) {
 					v.exceptions = append(v.exceptions, variantPattern(p))
 				}
 			}

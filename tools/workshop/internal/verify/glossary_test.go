@@ -69,3 +69,13 @@ func fixtureGlossary(t *testing.T) []glossaryVariant {
 	require.NoError(t, err)
 	return variants
 }
+
+func TestGlossaryCheckAcceptsThePreferredSpellingOfASpacedVariant(t *testing.T) {
+	glossary := "| English | 한국어 | not: |\n|---|---|---|\n| finite-state machine | 유한상태 머신 | 유한 상태 머신 |\n"
+	variants, err := parseGlossary(glossary)
+	require.NoError(t, err)
+	page := "유한상태 머신을 만듭니다.\n유한 상태 머신은 아닙니다.\n"
+	require.Equal(t, []string{
+		`p.ko.md:2: "유한 상태 머신" is not the glossary's term: write "유한상태 머신" (docs/glossary.ko.md)`,
+	}, glossaryProblems("p.ko.md", page, variants))
+}
