@@ -145,8 +145,9 @@ func (a *Agent) setupServer() error {
 	// One place builds the server's configuration, so that observability
 	// (a logger, tracer and meter providers) can be handed over here.
 	serverConfig := &server.Config{
-		CommitLog:  a.log,
-		Authorizer: authorizer,
+		CommitLog:   a.log,
+		Authorizer:  authorizer,
+		GetServerer: a.log,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {

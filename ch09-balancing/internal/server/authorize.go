@@ -28,6 +28,8 @@ var actions = map[string]string{
 	api.Log_ProduceStream_FullMethodName: produceAction,
 	api.Log_Consume_FullMethodName:       consumeAction,
 	api.Log_ConsumeStream_FullMethodName: consumeAction,
+	// The cluster's addresses are for clients that may read the log.
+	api.Log_GetServers_FullMethodName: consumeAction,
 }
 
 // isHealthCheck reports whether method belongs to the standard gRPC health

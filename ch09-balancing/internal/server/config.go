@@ -13,6 +13,10 @@ type Config struct {
 	// Authorizer decides which client may call which method. Required:
 	// there is no default that allows everyone.
 	Authorizer Authorizer
+	// GetServerer tells GetServers the cluster's servers. Optional: without
+	// it, GetServers answers Unimplemented (a server of one log that is not
+	// part of a cluster).
+	GetServerer GetServerer
 }
 
 // validate reports a Config the server cannot run with.

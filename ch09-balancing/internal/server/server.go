@@ -61,8 +61,8 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 
 var _ api.LogServer = (*grpcServer)(nil)
 
-// grpcServer implements api.LogServer. Its handlers are in produce.go and
-// consume.go, its interceptors in authorize.go.
+// grpcServer implements api.LogServer. Its handlers are in produce.go,
+// consume.go and servers.go, its interceptors in authorize.go.
 type grpcServer struct {
 	api.UnimplementedLogServer
 
@@ -71,10 +71,12 @@ type grpcServer struct {
 	log *notifyingLog
 	// authorizer is config.Authorizer.
 	authorizer Authorizer
+	// servers is config.GetServerer; nil when the server has no cluster.
+	servers GetServerer
 }
 
 // newgrpcServer returns the service on config.CommitLog, which must not be
 // nil.
 func newgrpcServer(config *Config) *grpcServer {
-	return &grpcServer{log: newNotifyingLog(config.CommitLog), authorizer: config.Authorizer}
+	return &grpcServer{log: newNotifyingLog(config.CommitLog), authorizer: config.Authorizer, servers: config.GetServerer}
 }
