@@ -65,9 +65,11 @@ type Resolver struct {
 	done       chan struct{}      // closed when run has returned
 
 	// Only run's goroutine uses the fields below.
-	conns    map[string]*grpc.ClientConn // to the servers asked, by address
-	answered string                      // the address of the last server that answered
-	known    []string                    // the addresses of its answer
+	conns      map[string]*grpc.ClientConn // to the servers asked, by address
+	answered   string                      // the address of the last server that answered
+	known      []string                    // the addresses of its answer
+	leader     string                      // the leader's address in it, if any
+	unanswered []string                    // the servers that failed to answer this time
 }
 
 var (
@@ -138,9 +140,9 @@ func (r *Resolver) run(ctx context.Context) {
 }
 
 // resolve asks the cluster for its servers and reports them to the client
-// connection, or reports the error. It returns whether the result settled:
-// servers were reported and one of them is the leader. Otherwise run asks
-// again after a backoff, since a produce waits for a leader.
+// connection, or reports the error. It returns whether the result settled
+// (see [Resolver.settled]); if not, run asks again after a backoff, since
+// produces wait for a leader.
 func (r *Resolver) resolve(ctx context.Context) bool {
 	//exercise:9.1 begin: see README.md#91-the-resolver
 	return false

@@ -65,9 +65,11 @@ type Resolver struct {
 	done       chan struct{}      // closed when run has returned
 
 	// Only run's goroutine uses the fields below.
-	conns    map[string]*grpc.ClientConn // to the servers asked, by address
-	answered string                      // the address of the last server that answered
-	known    []string                    // the addresses of its answer
+	conns      map[string]*grpc.ClientConn // to the servers asked, by address
+	answered   string                      // the address of the last server that answered
+	known      []string                    // the addresses of its answer
+	leader     string                      // the leader's address in it, if any
+	unanswered []string                    // the servers that failed to answer this time
 }
 
 var (
@@ -156,9 +158,9 @@ func (r *Resolver) run(ctx context.Context) {
 }
 
 // resolve asks the cluster for its servers and reports them to the client
-// connection, or reports the error. It returns whether the result settled:
-// servers were reported and one of them is the leader. Otherwise run asks
-// again after a backoff, since a produce waits for a leader.
+// connection, or reports the error. It returns whether the result settled
+// (see [Resolver.settled]); if not, run asks again after a backoff, since
+// produces wait for a leader.
 func (r *Resolver) resolve(ctx context.Context) bool {
 	//exercise:9.1 begin
 	servers, err := r.getServers(ctx)
@@ -167,17 +169,15 @@ func (r *Resolver) resolve(ctx context.Context) bool {
 		return false
 	}
 	addrs := make([]resolver.Address, 0, len(servers))
-	hasLeader := false
 	for _, srv := range servers {
 		addrs = append(addrs, resolver.Address{
 			Addr:       srv.GetRpcAddr(),
 			Attributes: attributes.New(isLeaderKey, srv.GetIsLeader()),
 		})
-		hasLeader = hasLeader || srv.GetIsLeader()
 	}
 	// The balancer refuses a state without addresses: ask again then too.
 	err = r.clientConn.UpdateState(resolver.State{Addresses: addrs, ServiceConfig: r.serviceConfig})
-	return err == nil && hasLeader
+	return err == nil && r.settled(servers)
 	//exercise:9.1 stub
 	// return false
 	//exercise:9.1 end
