@@ -125,7 +125,6 @@ func waitForLeader(t *testing.T, rec *recorder, c *testCluster, i int, msg strin
 	}
 }
 
-
 func TestResolverReportsServers(t *testing.T) {
 	c := startCluster(t, 3)
 	c.setLeader(1)

@@ -254,4 +254,3 @@ func TestBootstrapAdvertisesRoutableAddress(t *testing.T) {
 		require.NoError(t, l.WaitForLeader(converge))
 	})
 }
-
