@@ -48,7 +48,7 @@ func waitForFollowers(t *testing.T, c *testCluster, client api.LogClient) {
 		consumeFirst(t, client)
 		counts = c.countsOf(consume)
 		for i, n := range counts {
-			if i != c.leader && n == 0 {
+			if i != c.leaderIndex() && n == 0 {
 				return false
 			}
 		}
@@ -175,4 +175,19 @@ func TestPickerFollowsLeaderChange(t *testing.T) {
 		produceRecord(t, client, "to server 1")
 	}
 	require.Equal(t, []int{0, 5, 0}, c.countsOf(produce), "after a leader change, produces must go to the new leader, server 1, and none to the old one")
+}
+
+// TestConnectionsShareNothing holds two client connections through the
+// balancer at once, to two clusters, as one process may: each one's calls
+// reach its own cluster only.
+func TestConnectionsShareNothing(t *testing.T) {
+	a, b := startCluster(t, 2), startCluster(t, 2)
+	b.setLeader(1)
+	clientA, clientB := api.NewLogClient(dial(t, a, 0)), api.NewLogClient(dial(t, b, 0))
+	for range 3 {
+		produceRecord(t, clientA, "to A")
+		produceRecord(t, clientB, "to B")
+	}
+	require.Equal(t, []int{3, 0}, a.countsOf(produce), "each client connection must have its own resolver and picker: produces to A's leader, server 0")
+	require.Equal(t, []int{0, 3}, b.countsOf(produce), "each client connection must have its own resolver and picker: produces to B's leader, server 1")
 }

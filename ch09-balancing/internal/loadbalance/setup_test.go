@@ -62,6 +62,13 @@ func (c *testCluster) GetServers() ([]*api.Server, error) {
 	return servers, nil
 }
 
+// leaderIndex returns the index of the leader GetServers names.
+func (c *testCluster) leaderIndex() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.leader
+}
+
 // setLeader makes server i the leader GetServers names (-1: none).
 func (c *testCluster) setLeader(i int) {
 	c.mu.Lock()
