@@ -184,8 +184,9 @@ func TestClientKeepsWorkingAcrossLeaderChange(t *testing.T) {
 	t.Logf("leader change: %d produces failed and were tried again; the longest wait between two acknowledged produces was %s; 30 produces took %s from the leader's Shutdown",
 		p.retried, p.worstGap.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 
-	leader, _ = leaderOf(t, c)
+	leader, servers = leaderOf(t, c)
 	require.True(t, slices.Contains([]string{"1", "2"}, leader), "after agent 0 shut down, one of the others must lead; GetServers says %q", leader)
+	t.Logf("after the change GetServers lists %d servers, leader %s", servers, leader)
 	for i, a := range agents[1:] {
 		requireRecords(t, client(t, a, certs), p.acked, "agent %d must hold every acknowledged record once, in the order acknowledged", i+1)
 	}
