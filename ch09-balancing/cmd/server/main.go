@@ -8,18 +8,30 @@
 // to the example in internal/auth/testdata (paths relative to the chapter
 // directory): root may produce and consume, nobody may do nothing. Ctrl-C
 // stops the server: calls in progress get 5 seconds to finish.
+//
+// Every call is logged to stderr as a JSON line. -metrics-addr serves the
+// metrics for Prometheus over plain HTTP at http://<addr>/metrics;
+// -trace prints every call's span to stderr.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 
@@ -27,11 +39,14 @@ import (
 	"github.com/proglog-workshop/proglog/ch09-balancing/internal/config"
 	"github.com/proglog-workshop/proglog/ch09-balancing/internal/log"
 	"github.com/proglog-workshop/proglog/ch09-balancing/internal/server"
+	"github.com/proglog-workshop/proglog/ch09-balancing/internal/telemetry"
 )
 
 // flags are the command's settings.
 type flags struct {
 	addr, dir, certs, aclModel, aclPolicy string
+	metricsAddr                           string
+	trace                                 bool
 }
 
 func main() {
@@ -41,6 +56,8 @@ func main() {
 	flag.StringVar(&f.certs, "certs", "", "directory written by cmd/gencert (required)")
 	flag.StringVar(&f.aclModel, "acl-model", "internal/auth/testdata/model.conf", "casbin model of the ACL")
 	flag.StringVar(&f.aclPolicy, "acl-policy", "internal/auth/testdata/policy.csv", "casbin policy of the ACL")
+	flag.StringVar(&f.metricsAddr, "metrics-addr", "", "address to serve /metrics on for Prometheus, over plain HTTP (default: none)")
+	flag.BoolVar(&f.trace, "trace", false, "print every call's span to stderr")
 	flag.Parse()
 	if f.certs == "" {
 		flag.Usage()
@@ -80,10 +97,34 @@ func run(ctx context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	gsrv, err := server.NewGRPCServer(
-		&server.Config{CommitLog: commitLog, Authorizer: authorizer},
-		grpc.Creds(credentials.NewTLS(serverTLS)),
-	)
+	logger, err := zap.NewProduction()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = logger.Sync() }() // stderr: nothing to lose if it fails
+	cfg := &server.Config{CommitLog: commitLog, Authorizer: authorizer, Logger: logger}
+	if f.trace {
+		tracerProvider, err := newSpanPrinter()
+		if err != nil {
+			return err
+		}
+		defer shutdown(logger, "span printer", tracerProvider.Shutdown)
+		cfg.TracerProvider = tracerProvider
+	}
+	if f.metricsAddr != "" {
+		prom, err := telemetry.NewPrometheus(sdkmetric.WithResource(service))
+		if err != nil {
+			return err
+		}
+		defer shutdown(logger, "meter provider", prom.Shutdown)
+		cfg.MeterProvider = prom.MeterProvider
+		stopMetrics, err := serveMetrics(f.metricsAddr, prom, logger)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	gsrv, err := server.NewGRPCServer(cfg, grpc.Creds(credentials.NewTLS(serverTLS)))
 	if err != nil {
 		return err
 	}
@@ -105,4 +146,45 @@ func run(ctx context.Context, f flags) error {
 		return err
 	}
 	return commitLog.Close()
+}
+
+// service names the process in its spans and metrics (Prometheus shows
+// it in target_info).
+var service = resource.NewSchemaless(attribute.String("service.name", "proglog"))
+
+// newSpanPrinter returns a tracer provider that prints every span to
+// stderr, as JSON, shortly after it ends.
+func newSpanPrinter() (*sdktrace.TracerProvider, error) {
+	exporter, err := stdouttrace.New(stdouttrace.WithWriter(os.Stderr))
+	if err != nil {
+		return nil, fmt.Errorf("new span printer: %w", err)
+	}
+	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(service)), nil
+}
+
+// shutdown calls stop, which flushes what a provider still holds, giving
+// it 5 seconds, and logs its error.
+func shutdown(logger *zap.Logger, what string, stop func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := stop(ctx); err != nil {
+		logger.Error("shut down "+what, zap.Error(err))
+	}
+}
+
+// serveMetrics serves prom's /metrics on addr, over plain HTTP, until the
+// returned function is called.
+func serveMetrics(addr string, prom *telemetry.Prometheus, logger *zap.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics: %w", err)
+	}
+	srv := &http.Server{Handler: prom.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("serve metrics", zap.Error(err))
+		}
+	}()
+	fmt.Fprintf(os.Stderr, "serving metrics on http://%s%s\n", ln.Addr(), telemetry.MetricsPath)
+	return func() { _ = srv.Close() }, nil // the process is ending; nothing to report to
 }

@@ -30,10 +30,6 @@ const GracePeriod = 5 * time.Second
 // byte before it gives up on it.
 const sniffTimeout = 10 * time.Second
 
-// LeaderTimeout is how long a bootstrapping agent's New waits for its Raft
-// to elect it leader of the new cluster.
-const LeaderTimeout = 30 * time.Second
-
 // Agent is one running server of the cluster. Create it with [New] and stop
 // it with [Agent.Shutdown].
 type Agent struct {
@@ -127,13 +123,7 @@ func (a *Agent) setupLog() error {
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
 	a.log, err = log.NewDistributedLog(a.DataDir, logConfig)
-	if err != nil {
-		return err
-	}
-	if a.Bootstrap {
-		return a.log.WaitForLeader(LeaderTimeout)
-	}
-	return nil
+	return err
 }
 
 // setupServer serves the log over gRPC on the port's other connections.
@@ -142,11 +132,13 @@ func (a *Agent) setupServer() error {
 	if err != nil {
 		return err
 	}
-	// One place builds the server's configuration, so that observability
-	// (a logger, tracer and meter providers) can be handed over here.
+	// One place builds the server's configuration: the log, the ACL and
+	// chapter 6's observability (the logger here; tracer and meter
+	// providers would be handed over the same way).
 	serverConfig := &server.Config{
 		CommitLog:   a.log,
 		Authorizer:  authorizer,
+		Logger:      a.logger,
 		GetServerer: a.log,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))

@@ -1,19 +1,19 @@
-// Package agent runs one server of the cluster: it ties together the log
-// (internal/log), the gRPC service on it (internal/server), the membership
-// that finds the other servers (internal/discovery) and the replicator
-// that copies their records here.
+// Package agent runs one server of the cluster: it ties together the
+// replicated log (internal/log's DistributedLog), the gRPC service on it
+// (internal/server), and the membership that finds the other servers
+// (internal/discovery) and tells Raft about them.
 //
-// Agents talk to each other over mutual TLS: each serves with
-// Config.ServerTLSConfig and connects to the others, and to itself, with
-// Config.PeerTLSConfig, whose certificate the ACL must let produce and
-// consume.
+// Raft and gRPC share one port: the agent reads the first byte of each
+// connection and hands Raft's, which start with log.RaftRPC, to Raft, and
+// every other to gRPC. Agents talk to each other over mutual TLS: each
+// serves with Config.ServerTLSConfig and dials the others' Raft with
+// Config.PeerTLSConfig.
 //
 // # Usage
 //
 //	a, err := agent.New(agent.Config{
-//		NodeName: "node-1", DataDir: dir,
+//		NodeName: "node-1", DataDir: dir, Bootstrap: true,
 //		BindAddr: "127.0.0.1:8401", RPCPort: 8400,
-//		StartJoinAddrs:  []string{"127.0.0.1:8301"},
 //		ServerTLSConfig: serverTLS, PeerTLSConfig: peerTLS,
 //		ACLModelFile: "model.conf", ACLPolicyFile: "policy.csv",
 //	})

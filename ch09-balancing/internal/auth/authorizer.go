@@ -17,13 +17,21 @@ type Authorizer struct {
 
 // New returns an Authorizer for the casbin model in the file model and the
 // rules in the file policy. A file that is missing or malformed, including
-// a policy line with the wrong number of fields and a matcher that does not
-// parse, is an error: there is no ACL that allows, or denies, everything by
-// accident.
+// a policy line with the wrong number of fields, an empty field, a field
+// with spaces around it or an inline # comment (see checkPolicy), and a
+// matcher that does not parse, is an error: there is no ACL that allows,
+// or denies, anyone by accident.
 func New(model, policy string) (*Authorizer, error) {
 	enforcer, err := casbin.NewEnforcer(model, policy)
 	if err != nil {
 		return nil, fmt.Errorf("load ACL: %w", err)
+	}
+	rules, err := enforcer.GetPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("read ACL policy %s: %w", policy, err)
+	}
+	if err := checkPolicy(rules); err != nil {
+		return nil, fmt.Errorf("check ACL policy %s: %w", policy, err)
 	}
 	// casbin parses the matcher only when it first enforces: do it now, so
 	// that a broken model fails here and not on the first call.
@@ -34,13 +42,16 @@ func New(model, policy string) (*Authorizer, error) {
 }
 
 // Authorize returns nil if the ACL lets subject perform action on object.
-// Otherwise it returns a status error with code PermissionDenied that names
-// all three, ready to go back to a gRPC client as it is.
+// Otherwise, and also when the ACL fails to decide (casbin's Enforce
+// returns an error, such as a matcher function failing on this request),
+// it returns a status error with code PermissionDenied that names all
+// three, ready to go back to a gRPC client as it is.
 func (a *Authorizer) Authorize(subject, object, action string) error {
 	allowed, err := a.enforcer.Enforce(subject, object, action)
 	if err != nil {
-		// When in doubt, refuse.
-		return status.Errorf(codes.PermissionDenied, "%q may not %s on %q: %v", subject, action, object, err)
+		// When in doubt, refuse. casbin's error can hold a stack trace:
+		// it is not for the client.
+		return status.Errorf(codes.PermissionDenied, "%q may not %s on %q: the ACL could not decide", subject, action, object)
 	}
 	if !allowed {
 		return status.Errorf(codes.PermissionDenied, "%q may not %s on %q", subject, action, object)

@@ -85,6 +85,11 @@ func TestNewRejectsBadACL(t *testing.T) {
 		{"a policy line of an unknown type", goodModel, write("type.csv", "q, root, *, produce\n")},
 		{"a policy line without its type", goodModel, write("untyped.csv", "root, *, produce\n")},
 		{"a policy line with a broken quote", goodModel, write("quote.csv", "p, \"root, *, produce\n")},
+		// casbin would read these as "root ", "produce # root writes" and
+		// "": rules that look right and grant something else.
+		{"a subject with a space after it", goodModel, write("space.csv", "p, root , *, produce\n")},
+		{"an inline comment", goodModel, write("comment.csv", "p, root, *, produce # root writes\n")},
+		{"an empty subject", goodModel, write("empty-subject.csv", "p, , *, produce\n")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,9 +99,34 @@ func TestNewRejectsBadACL(t *testing.T) {
 		})
 	}
 
+	t.Run("spaces after the commas and comment lines are fine", func(t *testing.T) {
+		authorizer, err := auth.New(goodModel, write("tidy.csv", "# root writes and reads\np,root,*,produce\np,   root,   *,   consume\n"))
+		require.NoError(t, err)
+		require.NoError(t, authorizer.Authorize("root", "*", "produce"))
+		require.NoError(t, authorizer.Authorize("root", "*", "consume"))
+	})
+
 	t.Run("an empty policy allows nothing", func(t *testing.T) {
 		authorizer, err := auth.New(goodModel, write("empty.csv", ""))
 		require.NoError(t, err)
 		require.Equal(t, codes.PermissionDenied.String(), status.Code(authorizer.Authorize("root", "*", "produce")).String(), "an empty policy allows nothing")
 	})
+}
+
+func TestAuthorizeWhenTheACLFails(t *testing.T) {
+	dir := t.TempDir()
+	// A model that loads, and whose matcher fails on requests that reach
+	// the regular expression of the rule: "(" does not compile.
+	model := filepath.Join(dir, "model.conf")
+	require.NoError(t, os.WriteFile(model, []byte("[request_definition]\nr = sub, obj, act\n\n[policy_definition]\np = sub, obj, act\n\n"+
+		"[policy_effect]\ne = some(where (p.eft == allow))\n\n[matchers]\nm = r.sub == p.sub && r.obj == p.obj && regexMatch(r.act, p.act)\n"), 0o600))
+	policy := filepath.Join(dir, "policy.csv")
+	require.NoError(t, os.WriteFile(policy, []byte("p, root, *, (\n"), 0o600))
+	authorizer, err := auth.New(model, policy)
+	require.NoError(t, err)
+
+	err = authorizer.Authorize("root", "*", "produce")
+	require.Error(t, err, "an Enforce error must deny: when the ACL cannot decide, refuse")
+	require.Equal(t, codes.PermissionDenied.String(), status.Code(err).String(), "an Enforce error must deny with codes.PermissionDenied; got %v", err)
+	require.NotContains(t, status.Convert(err).Message(), "goroutine", "casbin's error (a stack trace here) is not for the client")
 }

@@ -104,9 +104,11 @@ func (m *Membership) setupSerf() error {
 }
 
 // readEvents takes Serf's events off m.events until Leave, and queues them
-// for dispatch. It never calls the handler: Serf sends events while holding
-// its member lock, so until this goroutine takes an event, gossip, Members
-// and Leave all wait.
+// for dispatch. It never calls the handler: Serf hands its events over
+// from one goroutine, which also answers Serf's internal queries (name
+// conflicts, encryption keys). Until this goroutine takes an event, that
+// one waits and answers nothing; after 1024 more events, gossip itself
+// waits, since Serf sends them while holding its member lock.
 func (m *Membership) readEvents() {
 	defer m.running.Done()
 	for {

@@ -3,7 +3,7 @@
 package exercise
 
 var exercises = map[string]info{
-	"9.1": {name: "Resolver", where: "ch09-balancing/README.md#91-the-resolver"},
-	"9.2": {name: "Picker", where: "ch09-balancing/README.md#92-the-picker"},
-	"9.3": {name: "DistributedLog.GetServers", where: "ch09-balancing/README.md#93-getservers"},
+	"9.1": {name: "Resolver", chapter: "ch09-balancing", anchor: "91-the-resolver"},
+	"9.2": {name: "Picker", chapter: "ch09-balancing", anchor: "92-the-picker"},
+	"9.3": {name: "DistributedLog.GetServers", chapter: "ch09-balancing", anchor: "93-getservers"},
 }

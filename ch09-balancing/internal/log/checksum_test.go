@@ -56,7 +56,7 @@ func TestChecksum(t *testing.T) {
 
 func TestSegmentChecksum(t *testing.T) {
 	dir := t.TempDir()
-	s := openSegment(t, dir, 0, checksumConfig(8))
+	s := openTestSegment(t, dir, 0, checksumConfig(8))
 	appendValues(t, s, "a", "b", "c")
 
 	t.Run("the store holds each record's checksum in front of it", func(t *testing.T) {
@@ -78,7 +78,8 @@ func TestSegmentChecksum(t *testing.T) {
 
 	t.Run("a damaged record reads as ErrCorrupt", func(t *testing.T) {
 		dir := damagedSegment(t, 1)
-		s := openSegment(t, dir, 0, checksumConfig(8))
+		s := openTestSegment(t, dir, 0, checksumConfig(8))
+		require.Equal(t, uint64(3), s.nextOffset, "exercise 3.3's recover cut the segment at the damaged record 1 and lost record 2 with it: recover must keep the index entries up to the last one whose record checks out, and walk the store only past that record (see README.md#33-segment)")
 		_, err := s.Read(1)
 		require.ErrorIs(t, err, ErrCorrupt, "segment.Read must unseal the stored bytes, which checks the checksum")
 		for _, off := range []uint64{0, 2} {
@@ -89,8 +90,8 @@ func TestSegmentChecksum(t *testing.T) {
 
 	t.Run("a damaged last record is cut off at open like a torn one", func(t *testing.T) {
 		dir := damagedSegment(t, 2)
-		s := openSegment(t, dir, 0, checksumConfig(8))
-		require.Equal(t, uint64(2), s.nextOffset, "recovery must check the last record's checksum: segment.recordEnd must unseal")
+		s := openTestSegment(t, dir, 0, checksumConfig(8))
+		require.Equal(t, uint64(2), s.nextOffset, "recovery must check the last record's checksum: segment.checkRecord must unseal")
 	})
 }
 
@@ -100,7 +101,7 @@ func TestSegmentChecksum(t *testing.T) {
 func damagedSegment(tb testing.TB, off int64) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	s := openSegment(tb, dir, 0, checksumConfig(8))
+	s := openTestSegment(tb, dir, 0, checksumConfig(8))
 	appendValues(tb, s, "a", "b", "c")
 	_, pos, err := s.index.Read(off)
 	require.NoError(tb, err)

@@ -47,8 +47,9 @@ type Config struct {
 		InitialOffset uint64
 		// Checksum, when true, stores a CRC-32C with every record and checks
 		// it when the record is read and when a segment is recovered after a
-		// crash (exercise 3.5). It is part of the on-disk format: open a
-		// directory with the value it was written with.
+		// crash (exercise 3.5). It is part of the on-disk format: the log
+		// records it in log.json, and [NewLog] refuses to open a directory
+		// written with the other value ([ErrConfigMismatch]).
 		Checksum bool
 	}
 	// SyncEvery is how many appends may go by between two syncs of the

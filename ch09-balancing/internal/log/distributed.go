@@ -26,6 +26,9 @@ const (
 	retainSnapshots = 1
 	// leaderPoll is how often WaitForLeader looks.
 	leaderPoll = 10 * time.Millisecond
+	// bootstrapTimeout bounds how long a bootstrapping server waits to
+	// lead its new cluster of one.
+	bootstrapTimeout = 30 * time.Second
 )
 
 // DistributedLog is a log replicated by Raft over a cluster of servers.
@@ -44,8 +47,9 @@ type DistributedLog struct {
 
 // NewDistributedLog opens the distributed log in dataDir and starts its Raft
 // on config.Raft.StreamLayer. With config.Raft.Bootstrap on a server that has
-// no Raft state yet, it starts a new cluster of one; other servers wait to be
-// joined ([DistributedLog.Join]). If it returns an error, nothing it started
+// no Raft state yet, it starts a new cluster of one and returns once this
+// server leads it; other servers wait to be joined ([DistributedLog.Join]).
+// A restarted server finds its cluster in dataDir and returns at once. If it returns an error, nothing it started
 // is left running.
 func NewDistributedLog(dataDir string, config Config) (*DistributedLog, error) {
 	l := &DistributedLog{config: config}
@@ -111,9 +115,16 @@ func (l *DistributedLog) setupRaft(dataDir string) error {
 	if err != nil {
 		return err
 	}
-	return l.raft.BootstrapCluster(raft.Configuration{
+	err = l.raft.BootstrapCluster(raft.Configuration{
 		Servers: []raft.Server{{ID: raftConfig.LocalID, Address: addr}},
 	}).Error()
+	if err != nil {
+		return err
+	}
+	// A cluster of one elects its server at once. Wait for it, so that the
+	// new cluster takes appends and joins as soon as NewDistributedLog
+	// returns: a join asked of a cluster with no leader is refused.
+	return l.WaitForLeader(bootstrapTimeout)
 }
 
 // Append replicates record and returns the offset every server gives it.

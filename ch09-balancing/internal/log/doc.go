@@ -8,10 +8,19 @@
 // full the log starts a new one. Old segments can be removed as a whole with
 // [Log.Truncate]. The files' layout is described in format.go.
 //
-// A [Log] is safe for concurrent use. After a crash, opening the log again
-// recovers it: the store is the source of truth, a torn last record is cut
-// off, and the index is brought back in line with the store. How much of the
-// end of the log a crash may lose depends on [Config.SyncEvery].
+// A [Log] is safe for concurrent use; once closed, it answers every call
+// with [ErrClosed] instead of touching its files. After a crash, opening the log again
+// recovers it: the store is the source of truth, a torn tail of the last
+// segment is cut off, and its index is brought back in line with the store.
+// Damage anywhere else is reported, as an error wrapping [ErrCorrupt] (a
+// [*CorruptError] names the file and the byte), and no file is changed. How
+// much of the end of the log a crash may lose depends on [Config.SyncEvery].
+//
+// A [DistributedLog] replicates a log over a cluster with Raft
+// (github.com/hashicorp/raft): the leader takes the appends, every server
+// applies the committed records to its own Log, and Raft's own log of
+// commands is a Log too. A [StreamLayer] carries Raft's connections, marked
+// with the [RaftRPC] byte and wrapped in mutual TLS.
 //
 // # Usage
 //

@@ -2,6 +2,7 @@ package log
 
 import (
 	"errors"
+	"fmt"
 
 	api "github.com/proglog-workshop/proglog/ch09-balancing/api/v1"
 )
@@ -18,8 +19,48 @@ type ErrOffsetOutOfRange = api.ErrOffsetOutOfRange
 
 // ErrCorrupt is wrapped by the errors that report bytes on disk failing a
 // check: a store record whose length runs past the end of the store (a torn
-// write or garbage; returned by store.Read and so by [Log.Read]), a record
-// whose checksum does not match or that does not unmarshal ([Log.Read]), and
-// segments whose offsets leave a hole between them ([NewLog]). Callers test
-// for it with errors.Is.
+// write or garbage), a record whose checksum does not match, that does not
+// unmarshal or that holds another offset than the one its place gives it, an
+// index entry that breaks the index's order ([Log.Read], [NewLog]), and
+// segments missing from the directory, between two others or before the
+// first ([NewLog]). Callers test for it with errors.Is; a [*CorruptError]
+// says where the bytes are.
 var ErrCorrupt = errors.New("corrupt log data")
+
+// CorruptError reports bytes of a file of the log that fail a check, and
+// where they are. Its Err wraps [ErrCorrupt], so errors.Is(err, ErrCorrupt)
+// holds for every CorruptError; callers that want the place use errors.As.
+type CorruptError struct {
+	File string // path of the store or index file
+	Pos  uint64 // byte position in File where the bad bytes start
+	Err  error  // what is wrong; wraps ErrCorrupt
+}
+
+// Error names the file, the position and what is wrong.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%s: byte %d: %v", e.File, e.Pos, e.Err)
+}
+
+// Unwrap returns e.Err, for errors.Is and errors.As.
+func (e *CorruptError) Unwrap() error {
+	return e.Err
+}
+
+// corruptAt returns a [*CorruptError] for the bytes at pos in file, saying
+// what is wrong with them in format and args.
+func corruptAt(file string, pos uint64, format string, args ...any) error {
+	return &CorruptError{File: file, Pos: pos, Err: fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, args...)...)}
+}
+
+// ErrClosed is returned by the methods of a [Log] after [Log.Close] or
+// [Log.Remove] (and after a [Log.Reset] that failed): by [Log.Append],
+// [Log.Read], [Log.Truncate], [Log.Reset], [Log.LowestOffset] and
+// [Log.HighestOffset], and by the reader [Log.Reader] returns. A server that
+// is shutting down can still receive a call after its log closed: the call
+// gets this error, never a crash. Callers test for it with errors.Is.
+var ErrClosed = errors.New("the log is closed")
+
+// ErrConfigMismatch is returned by [NewLog] when Config.Segment.Checksum is
+// not the setting the log's directory was written with: its records would
+// be read wrongly, so the log is not opened and nothing is changed.
+var ErrConfigMismatch = errors.New("configuration does not match the log on disk")

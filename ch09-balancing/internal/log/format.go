@@ -1,8 +1,11 @@
 package log
 
 import (
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // The on-disk format. A segment whose first offset (its base offset) is B is
@@ -26,6 +29,10 @@ import (
 // past the last one written are zeros. Closing the segment truncates the file
 // to its entries. A process that dies without closing leaves the file at full
 // length, and the store is then the source of truth: see segment.recover.
+//
+// log.json, beside the segments, records what the files alone cannot tell
+// (see meta.go): whether the records carry checksums, and the lowest offset
+// the log holds, which only [Log.Truncate] raises.
 const (
 	// lenWidth is the size of the length that precedes every record in a
 	// store.
@@ -45,10 +52,46 @@ const (
 	// storeExt and indexExt end the names of a segment's two files.
 	storeExt = ".store"
 	indexExt = ".index"
+	// metaFile is the name of the file that records the log's checksum
+	// setting and lowest offset.
+	metaFile = "log.json"
 )
+
+// enc is the byte order of every number in the files: big-endian, the
+// network byte order, so the files read the same on every machine.
+var enc = binary.BigEndian
 
 // segmentFile returns the path of the file with extension ext (storeExt or
 // indexExt) of the segment with the given base offset in dir.
 func segmentFile(dir string, baseOffset uint64, ext string) string {
 	return filepath.Join(dir, fmt.Sprintf("%d%s", baseOffset, ext))
+}
+
+// recordOffset returns the offset a marshalled api.Record holds (field 2;
+// absent means 0), without unmarshalling the rest of it. It returns an error
+// wrapping [ErrCorrupt] if p is not valid protobuf wire format. Recovery
+// uses it to check that a record sits at the place its offset gives it.
+func recordOffset(p []byte) (uint64, error) {
+	var offset uint64
+	for len(p) > 0 {
+		num, typ, n := protowire.ConsumeTag(p)
+		if n < 0 {
+			return 0, fmt.Errorf("%w: not a record: %w", ErrCorrupt, protowire.ParseError(n))
+		}
+		p = p[n:]
+		if num == 2 && typ == protowire.VarintType {
+			v, n := protowire.ConsumeVarint(p)
+			if n < 0 {
+				return 0, fmt.Errorf("%w: not a record: %w", ErrCorrupt, protowire.ParseError(n))
+			}
+			offset, p = v, p[n:]
+			continue
+		}
+		n = protowire.ConsumeFieldValue(num, typ, p)
+		if n < 0 {
+			return 0, fmt.Errorf("%w: not a record: %w", ErrCorrupt, protowire.ParseError(n))
+		}
+		p = p[n:]
+	}
+	return offset, nil
 }

@@ -2,7 +2,6 @@ package log
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -16,10 +15,11 @@ import (
 // entry is a memory access.
 //
 // An index is not safe for concurrent use on its own: Write must not run
-// alongside anything else. The [Log] ensures that with its lock.
+// alongside anything else. The [Log] ensures that with its lock. After
+// Close, its methods return an error wrapping os.ErrClosed.
 type index struct {
 	file *os.File
-	mmap gommap.MMap // the whole file, which never changes size while mapped
+	mmap gommap.MMap // the whole file, which never changes size while mapped; nil once closed
 	size uint64      // bytes of entries at the start of mmap
 }
 
@@ -61,37 +61,53 @@ func newIndex(f *os.File, c Config) (*index, error) {
 // Read returns entry number in of the index (0 is the first; -1 is the
 // last): the record's offset relative to the segment's base offset, and its
 // position in the store. It returns io.EOF when the index has no entry
-// number in, which for -1 means that it is empty.
+// number in, which for -1 means that it is empty, an error saying so for
+// a negative number other than -1, which names no entry, and an error
+// wrapping os.ErrClosed once the index is closed.
 func (i *index) Read(in int64) (out uint32, pos uint64, err error) {
+	// A closed index has no mapping left to read: touching it would crash.
+	if i.mmap == nil {
+		return 0, 0, fmt.Errorf("read index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	entries := i.size / entWidth
-	if in == -1 {
+	switch {
+	case in == -1:
 		in = int64(entries) - 1
+	case in < -1:
+		return 0, 0, fmt.Errorf("read index %s: entry %d: -1 (the last entry) is the only negative entry number", i.file.Name(), in)
 	}
 	if in < 0 || uint64(in) >= entries {
 		return 0, 0, io.EOF
 	}
 	at := uint64(in) * entWidth
-	out = binary.BigEndian.Uint32(i.mmap[at : at+offWidth])
-	pos = binary.BigEndian.Uint64(i.mmap[at+offWidth : at+entWidth])
+	out = enc.Uint32(i.mmap[at : at+offWidth])
+	pos = enc.Uint64(i.mmap[at+offWidth : at+entWidth])
 	return out, pos, nil
 }
 
 // Write appends the entry (off, pos) after the last one. It returns io.EOF,
-// writing nothing, when the file has no room for another entry.
+// writing nothing, when the file has no room for another entry, and an error
+// wrapping os.ErrClosed once the index is closed.
 func (i *index) Write(off uint32, pos uint64) error {
+	if i.mmap == nil {
+		return fmt.Errorf("write index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	if uint64(len(i.mmap))-i.size < entWidth {
 		return io.EOF
 	}
-	binary.BigEndian.PutUint32(i.mmap[i.size:i.size+offWidth], off)
-	binary.BigEndian.PutUint64(i.mmap[i.size+offWidth:i.size+entWidth], pos)
+	enc.PutUint32(i.mmap[i.size:i.size+offWidth], off)
+	enc.PutUint64(i.mmap[i.size+offWidth:i.size+entWidth], pos)
 	i.size += entWidth
 	return nil
 }
 
 // Close writes the mapped entries to the file, unmaps it, shrinks the file to
 // its entries, so that the next newIndex finds exactly them, syncs it and
-// closes it.
+// closes it. Closing it again returns an error wrapping os.ErrClosed.
 func (i *index) Close() error {
+	if i.mmap == nil {
+		return fmt.Errorf("close index %s: %w", i.file.Name(), os.ErrClosed)
+	}
 	if err := i.mmap.Sync(gommap.MS_SYNC); err != nil {
 		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
 	}
@@ -106,6 +122,24 @@ func (i *index) Close() error {
 	}
 	if err := i.file.Sync(); err != nil {
 		return fmt.Errorf("close index: %w", err)
+	}
+	return i.file.Close()
+}
+
+// abandon unmaps and closes the index, and puts the file back to size
+// bytes, its size before newIndex grew it. A segment whose recovery fails
+// calls it instead of Close, which would cut the file to the entries
+// recovery kept: recovery writes no entry before it knows the segment is
+// sound, so the file is then exactly as the segment found it.
+func (i *index) abandon(size int64) error {
+	if err := i.mmap.UnsafeUnmap(); err != nil {
+		_ = i.file.Close() // the unmap error says what went wrong
+		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
+	}
+	i.mmap = nil
+	if err := i.file.Truncate(size); err != nil {
+		_ = i.file.Close() // the truncate error says what went wrong
+		return fmt.Errorf("close index %s: %w", i.file.Name(), err)
 	}
 	return i.file.Close()
 }

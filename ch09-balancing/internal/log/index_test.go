@@ -2,6 +2,7 @@ package log
 
 import (
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -147,4 +148,20 @@ func TestIndexOpen(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, uint32(1), off, "an index holds whole entries only")
 	})
+}
+
+// TestIndexReadRejectsNegativeEntries checks the numbers below -1, which
+// name no entry: computed as an array index they would read before the
+// mapping and panic.
+func TestIndexReadRejectsNegativeEntries(t *testing.T) {
+	idx := openIndex(t, t.TempDir(), "0.index", 4)
+	for _, e := range indexEntries {
+		require.NoError(t, idx.Write(e.off, e.pos))
+	}
+	for _, in := range []int64{-2, -5, math.MinInt64} {
+		var err error
+		require.NotPanics(t, func() { _, _, err = idx.Read(in) }, "index.Read(%d) must return an error, not panic: only -1 may be negative", in)
+		require.Error(t, err, "index.Read(%d) must return an error: only -1 may be negative", in)
+		require.NotErrorIs(t, err, io.EOF, "index.Read(%d) must say that the number is invalid, not that the index ends (io.EOF)", in)
+	}
 }

@@ -1,8 +1,10 @@
 package log
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,7 +16,8 @@ import (
 
 // Log is a commit log kept in a directory: a list of segments in offset
 // order, the last of which, the active segment, takes the appends. It is safe
-// for concurrent use. Create one with [NewLog].
+// for concurrent use, [Log.Close] included: a call that comes after Close,
+// or while it runs, returns [ErrClosed]. Create one with [NewLog].
 type Log struct {
 	// Dir is the directory that holds the segments' files. NewLog sets it;
 	// do not change it.
@@ -23,8 +26,9 @@ type Log struct {
 	// NewLog sets it; do not change it.
 	Config Config
 
-	mu            sync.RWMutex // guards segments, activeSegment, syncs and the segments' state
-	segments      []*segment   // in offset order, contiguous; never empty once set up
+	mu            sync.RWMutex // guards closed, segments, activeSegment, syncs and the segments' state
+	closed        bool         // set by Close, Remove, and Reset until it succeeds; every method checks it first
+	segments      []*segment   // in offset order, contiguous; never empty while the log is open
 	activeSegment *segment     // the last of segments
 	syncs         syncer       // applies Config.SyncEvery
 }
@@ -48,9 +52,13 @@ func NewLog(dir string, c Config) (*Log, error) {
 
 // setup opens the segments in l.Dir. A segment is known by its store file,
 // named after its base offset in decimal; every other file is left alone,
-// and an index whose store is gone does not count. If the last segment is
-// full, which a crash between an append and the roll that follows it leaves
-// behind, or if there is no segment, setup starts a new one.
+// and an index whose store is gone does not count. Before opening anything
+// it checks the directory against its metaFile (see [Log.checkMeta]), and
+// before opening each segment that it starts where the previous one ends:
+// a log found unsound is reported, its files unchanged. Only the last
+// segment, the active one when the log was last used, may be repaired. If
+// it is full, which a crash between an append and the roll that follows it
+// leaves behind, or if there is no segment, setup starts a new one.
 //
 // Callers must hold l.mu, or be NewLog.
 func (l *Log) setup() error {
@@ -76,26 +84,34 @@ func (l *Log) setup() error {
 		bases = append(bases, base)
 	}
 	slices.Sort(bases)
+	if err := l.checkMeta(bases); err != nil {
+		return err
+	}
 	l.segments, l.activeSegment = nil, nil
-	for _, base := range bases {
-		if err := l.newSegment(base); err != nil {
+	for i, base := range bases {
+		if prev := l.activeSegment; prev != nil && prev.nextOffset != base {
+			_ = l.closeSegments() // the hole is what went wrong
+			return fmt.Errorf("%w: segment %d ends before offset %d, but the next segment starts at %d", ErrCorrupt, prev.baseOffset, prev.nextOffset, base)
+		}
+		s, err := openSegment(l.Dir, base, l.Config, i == len(bases)-1)
+		if err != nil {
 			_ = l.closeSegments() // err says what went wrong
 			return err
 		}
-	}
-	for i := 1; i < len(l.segments); i++ {
-		if prev, s := l.segments[i-1], l.segments[i]; prev.nextOffset != s.baseOffset {
-			_ = l.closeSegments() // the hole is what went wrong
-			return fmt.Errorf("%w: segment %d ends before offset %d, but the next segment starts at %d", ErrCorrupt, prev.baseOffset, prev.nextOffset, s.baseOffset)
-		}
+		l.segments = append(l.segments, s)
+		l.activeSegment = s
 	}
 	switch {
 	case l.activeSegment == nil:
-		return l.newSegment(l.Config.Segment.InitialOffset)
+		if err := l.newSegment(l.Config.Segment.InitialOffset); err != nil {
+			return err
+		}
 	case l.activeSegment.IsMaxed():
-		return l.newSegment(l.activeSegment.nextOffset)
+		if err := l.newSegment(l.activeSegment.nextOffset); err != nil {
+			return err
+		}
 	}
-	return nil
+	return l.createMeta()
 }
 
 // newSegment opens the segment at baseOffset and makes it the active one.
@@ -108,6 +124,18 @@ func (l *Log) newSegment(baseOffset uint64) error {
 	l.segments = append(l.segments, s)
 	l.activeSegment = s
 	return nil
+}
+
+// close marks the log closed and closes its segments, unless it is closed
+// already: closing twice does nothing the second time. The log counts as
+// closed even if closing a segment fails, since its segments can no longer
+// be trusted. Callers must hold l.mu.
+func (l *Log) close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	return l.closeSegments()
 }
 
 // closeSegments closes every segment, stopping at the first error.
@@ -125,10 +153,13 @@ func (l *Log) closeSegments() error {
 // and returns that offset. When the record fills the active segment, Append
 // writes that segment out and rolls over to a new one. If the record was
 // stored but a later step failed (a sync, the roll), Append returns its
-// offset with the error.
+// offset with the error. It returns [ErrClosed] once the log is closed.
 func (l *Log) Append(record *api.Record) (uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	off, err := l.activeSegment.Append(record)
 	if err != nil {
 		return 0, err
@@ -156,10 +187,14 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 
 // Read returns the record at offset off. It returns [ErrOffsetOutOfRange] if
 // the log does not hold off, and an error wrapping [ErrCorrupt] if the
-// record's bytes fail a check.
+// record's bytes fail a check. It returns [ErrClosed] once the log is
+// closed.
 func (l *Log) Read(off uint64) (*api.Record, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
 	// The segments are in offset order: the one holding off is the first
 	// that ends after it.
 	i := sort.Search(len(l.segments), func(i int) bool { return l.segments[i].nextOffset > off })
@@ -169,53 +204,83 @@ func (l *Log) Read(off uint64) (*api.Record, error) {
 	return l.segments[i].Read(off)
 }
 
-// Close closes every segment. The log cannot be used afterwards.
+// Close closes every segment, after the calls in progress have returned.
+// Afterwards every method returns [ErrClosed], except Close, which returns
+// nil and does nothing, and [Log.Remove]. The log is closed even when Close
+// returns an error.
 func (l *Log) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.closeSegments()
+	return l.close()
 }
 
-// Remove closes the log and deletes its directory with everything in it.
+// Remove closes the log, if it is not closed yet, and deletes its directory
+// with everything in it. It works on a closed log too, whose files nothing
+// uses any more; a second Remove finds nothing to delete and returns nil.
 func (l *Log) Remove() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.closeSegments(); err != nil {
+	if err := l.close(); err != nil {
 		return err
 	}
 	return os.RemoveAll(l.Dir)
 }
 
 // Reset deletes every record and leaves an empty log in the same directory,
-// ready for appends from Config.Segment.InitialOffset.
+// ready for appends from Config.Segment.InitialOffset. It returns
+// [ErrClosed] once the log is closed: a closed log stays closed. If Reset
+// fails, the log is left closed; open its directory again with [NewLog].
 func (l *Log) Reset() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.closeSegments(); err != nil {
+	if l.closed {
+		return ErrClosed
+	}
+	// Closed until setup succeeds: a log that Reset left halfway has no
+	// segments that can be trusted.
+	if err := l.close(); err != nil {
+		return err
+	}
+	// The metaFile goes first: a crash that stops RemoveAll halfway then
+	// leaves segments without it, which setup reports, rather than the
+	// metaFile without segments, which it would report as deleted records.
+	if err := os.Remove(filepath.Join(l.Dir, metaFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	if err := os.RemoveAll(l.Dir); err != nil {
 		return err
 	}
 	// setup creates the directory again before it lists it.
-	return l.setup()
+	if err := l.setup(); err != nil {
+		return err
+	}
+	l.closed = false
+	return nil
 }
 
 // LowestOffset returns the offset of the first record the log holds, or
 // would hold when its first segment is empty: that segment's base offset.
+// It returns [ErrClosed] once the log is closed.
 func (l *Log) LowestOffset() (uint64, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	return l.segments[0].baseOffset, nil
 }
 
 // HighestOffset returns the offset of the last record appended. For a log
 // that never held a record it returns InitialOffset-1, or 0 when
 // InitialOffset is 0, the same as for a log of one record: compare with
-// [Log.LowestOffset] or read the offset to tell them apart.
+// [Log.LowestOffset] or read the offset to tell them apart. It returns
+// [ErrClosed] once the log is closed.
 func (l *Log) HighestOffset() (uint64, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return 0, ErrClosed
+	}
 	off := l.activeSegment.nextOffset
 	if off == 0 {
 		return 0, nil
@@ -226,17 +291,39 @@ func (l *Log) HighestOffset() (uint64, error) {
 // Truncate removes the segments all of whose records have offsets at most
 // lowest, to reclaim their space; records at most lowest in the segments it
 // keeps stay readable. It never removes the active segment, even when all
-// its records are at most lowest: the log goes on appending there.
+// its records are at most lowest: the log goes on appending there. Before
+// removing anything it records the new lowest offset in the log's
+// metaFile, so that [NewLog] can tell segments Truncate removed from
+// segments deleted behind the log's back. It returns [ErrClosed] once the
+// log is closed, changing no file.
 func (l *Log) Truncate(lowest uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Segments before the active one are never empty: the first one's last
+	if l.closed {
+		return ErrClosed
+	}
+	// Segments before the active one are never empty: a segment's last
 	// offset is nextOffset-1.
-	for len(l.segments) > 1 && l.segments[0].nextOffset-1 <= lowest {
-		if err := l.segments[0].Remove(); err != nil {
+	remove := 0
+	for remove < len(l.segments)-1 && l.segments[remove].nextOffset-1 <= lowest {
+		remove++
+	}
+	if remove == 0 {
+		return nil
+	}
+	if err := l.recordLowest(l.segments[remove-1].nextOffset); err != nil {
+		return err
+	}
+	for range remove {
+		// Drop the segment from the log before removing it: once closed it
+		// must not be read, even if deleting its files fails. Files left
+		// below the recorded lowest offset are what the next NewLog keeps
+		// and the next Truncate removes.
+		s := l.segments[0]
+		l.segments = l.segments[1:]
+		if err := s.Remove(); err != nil {
 			return err
 		}
-		l.segments = l.segments[1:]
 	}
 	return nil
 }

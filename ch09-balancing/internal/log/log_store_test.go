@@ -145,7 +145,7 @@ func TestLogStoreGetMissing(t *testing.T) {
 func TestLogStoreHonoursIndex(t *testing.T) {
 	store := newTestLogStore(t, t.TempDir())
 	// A new follower's first entries come after the snapshot it installed.
-	require.NoError(t, store.StoreLogs(entries(5, 6, 1)))
+	require.NoError(t, store.StoreLogs(entries(5, 6, 1)), "StoreLogs must store each entry at its Index, not at the end of the log")
 	var entry raft.Log
 	require.NoError(t, store.GetLog(5, &entry), "StoreLogs must store each entry at its Index, not at the end of the log")
 	require.Equal(t, *entries(5, 5, 1)[0], entry)
@@ -154,7 +154,7 @@ func TestLogStoreHonoursIndex(t *testing.T) {
 	require.Equal(t, uint64(5), first, "StoreLogs must store each entry at its Index: the store starts at the first one")
 
 	// After a gap (another snapshot installed), the store starts over.
-	require.NoError(t, store.StoreLogs(entries(20, 21, 2)))
+	require.NoError(t, store.StoreLogs(entries(20, 21, 2)), "StoreLogs must store each entry at its Index, after a gap too")
 	first, err = store.FirstIndex()
 	require.NoError(t, err)
 	last, err := store.LastIndex()

@@ -202,6 +202,28 @@ func TestLogTruncate(t *testing.T) {
 	requireLog(t, l, 3, 7)
 	_, err = os.Stat(segmentFile(dir, 0, storeExt))
 	require.ErrorIs(t, err, os.ErrNotExist, "Truncate must delete the files of the segments it removes")
+
+	require.NoError(t, l.Close())
+	l, err = NewLog(dir, smallConfig(3))
+	require.NoError(t, err, "a truncated log must reopen: Truncate must record its new lowest offset (l.recordLowest) before removing segments")
+	closeOnCleanup(t, l)
+	requireLog(t, l, 3, 7)
+}
+
+// TestLogReopensAfterInterruptedTruncate leaves what a crash inside
+// Truncate leaves: the new lowest offset recorded, the segments below it not
+// yet removed. They are still whole, so the log keeps them.
+func TestLogReopensAfterInterruptedTruncate(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, smallConfig(3))
+	appendN(t, l, 8) // segments 0-2, 3-5, 6-7
+	require.NoError(t, l.recordLowest(3))
+	require.NoError(t, l.Close())
+
+	l = openLog(t, dir, smallConfig(3))
+	requireLog(t, l, 0, 7)
+	require.NoError(t, l.Truncate(4))
+	requireLog(t, l, 3, 7)
 }
 
 // TestLogTruncateKeepsActiveSegment covers a bug of the book's Truncate,

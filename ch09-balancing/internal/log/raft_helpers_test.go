@@ -100,8 +100,12 @@ func (c *cluster) start(id, dir, addr string) *testNode {
 	c.t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	require.NoError(c.t, err)
+	start := time.Now()
 	l, err := NewDistributedLog(dir, c.config(id, ln, len(c.nodes) == 0))
 	require.NoError(c.t, err)
+	if len(c.nodes) == 0 {
+		c.t.Logf("election: %s bootstrapped a cluster and led it after %s", id, time.Since(start).Round(time.Millisecond))
+	}
 	n := &testNode{id: id, dir: dir, addr: ln.Addr().String(), log: l}
 	c.t.Cleanup(func() { n.close(c.t) })
 	if len(c.nodes) == 0 {

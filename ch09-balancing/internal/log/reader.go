@@ -7,11 +7,16 @@ import (
 // Reader returns a reader of the whole log as its stores hold it: every
 // segment's records, lengths (and checksums) included, in offset order. It is
 // what a snapshot of the log copies. It reads the segments the log has when
-// Reader is called, each up to its end at the time of the read; do not use
-// it after Truncate, Close, Remove or Reset.
+// Reader is called, each up to its end at the time of the read. Once the
+// log is closed, the reader fails with [ErrClosed]; a reader taken earlier
+// fails with an error when it reaches a segment that Truncate, Close, Remove
+// or Reset closed since.
 func (l *Log) Reader() io.Reader {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return errReader{ErrClosed}
+	}
 	readers := make([]io.Reader, len(l.segments))
 	for i, s := range l.segments {
 		readers[i] = &originReader{store: s.store}

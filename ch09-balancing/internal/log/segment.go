@@ -24,10 +24,22 @@ type segment struct {
 	marshaled  []byte // Append marshals records here, reusing the memory
 }
 
-// newSegment opens the segment of dir that starts at baseOffset, creating its
-// files if they do not exist, and recovers it (see [segment.recover]) so that
-// its index agrees with its store. c must have its defaults filled in.
+// newSegment opens the segment of dir that starts at baseOffset as the
+// log's active segment, creating its files if they do not exist, and
+// recovers it so that its index agrees with its store: a torn tail that a
+// crash left is repaired (see [segment.recover]). c must have its defaults
+// filled in.
 func newSegment(dir string, baseOffset uint64, c Config) (*segment, error) {
+	return openSegment(dir, baseOffset, c, true)
+}
+
+// openSegment opens the segment of dir that starts at baseOffset, creating
+// its files if they do not exist, and recovers it (see [segment.recover]):
+// active says whether it is the log's last segment, the only one whose
+// files recovery may repair. If recovery fails, openSegment puts the index
+// file back to its size before the open, so that the files are left as they
+// were. c must have its defaults filled in.
+func openSegment(dir string, baseOffset uint64, c Config, active bool) (*segment, error) {
 	s := &segment{baseOffset: baseOffset, config: c}
 	storeFile, err := os.OpenFile(segmentFile(dir, baseOffset, storeExt), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -42,13 +54,22 @@ func newSegment(dir string, baseOffset uint64, c Config) (*segment, error) {
 		_ = s.store.Close() // nothing was written: err says what went wrong
 		return nil, fmt.Errorf("open segment %d: %w", baseOffset, err)
 	}
+	fi, err := indexFile.Stat()
+	if err != nil {
+		_ = indexFile.Close() // nothing was written: err says what went wrong
+		_ = s.store.Close()
+		return nil, fmt.Errorf("open segment %d: %w", baseOffset, err)
+	}
 	if s.index, err = newIndex(indexFile, c); err != nil {
 		_ = indexFile.Close() // nothing was written: err says what went wrong
 		_ = s.store.Close()
 		return nil, fmt.Errorf("open segment %d: %w", baseOffset, err)
 	}
-	if err := s.recover(); err != nil {
-		_ = s.Close() // err says what went wrong
+	if err := s.recover(active); err != nil {
+		// Not Close, which would cut the index file to the entries
+		// recovery kept: put it back as it was.
+		_ = s.index.abandon(fi.Size()) // err says what went wrong
+		_ = s.store.Close()
 		return nil, fmt.Errorf("recover segment %d: %w", baseOffset, err)
 	}
 	return s, nil
@@ -87,8 +108,9 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 }
 
 // Read returns the record at offset off. It returns io.EOF if the segment
-// does not hold off, and an error wrapping [ErrCorrupt] if the record's
-// bytes fail a check.
+// does not hold off, and a [*CorruptError] (wrapping [ErrCorrupt]) if the
+// record's bytes fail a check or hold another offset than off, which a
+// damaged index entry would otherwise serve without a word.
 func (s *segment) Read(off uint64) (*api.Record, error) {
 	if off < s.baseOffset || off >= s.nextOffset {
 		return nil, io.EOF
@@ -102,11 +124,14 @@ func (s *segment) Read(off uint64) (*api.Record, error) {
 		return nil, err
 	}
 	if p, err = unseal(p, s.config.Segment.Checksum); err != nil {
-		return nil, fmt.Errorf("record %d: %w", off, err)
+		return nil, &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
 	}
 	record := &api.Record{}
 	if err := proto.Unmarshal(p, record); err != nil {
-		return nil, fmt.Errorf("%w: record %d: %w", ErrCorrupt, off, err)
+		return nil, corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
+	}
+	if record.Offset != off {
+		return nil, corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, record.Offset, off)
 	}
 	return record, nil
 }

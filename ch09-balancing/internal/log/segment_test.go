@@ -11,9 +11,9 @@ import (
 	api "github.com/proglog-workshop/proglog/ch09-balancing/api/v1"
 )
 
-// openSegment opens the segment at base in dir, closing it when the test
+// openTestSegment opens the segment at base in dir, closing it when the test
 // ends.
-func openSegment(tb testing.TB, dir string, base uint64, c Config) *segment {
+func openTestSegment(tb testing.TB, dir string, base uint64, c Config) *segment {
 	tb.Helper()
 	s, err := newSegment(dir, base, c)
 	require.NoError(tb, err)
@@ -50,7 +50,7 @@ func requireRecords(tb testing.TB, s *segment, values ...string) {
 
 func TestSegmentAppendRead(t *testing.T) {
 	dir := t.TempDir()
-	s := openSegment(t, dir, 16, smallConfig(8))
+	s := openTestSegment(t, dir, 16, smallConfig(8))
 	require.Equal(t, uint64(16), s.nextOffset, "a new segment's next offset is its base offset")
 
 	record := &api.Record{Value: []byte("first")}
@@ -84,7 +84,7 @@ func TestSegmentAppendRead(t *testing.T) {
 
 	t.Run("a reopened segment holds the same records", func(t *testing.T) {
 		require.NoError(t, s.Close())
-		reopened := openSegment(t, dir, 16, smallConfig(8))
+		reopened := openTestSegment(t, dir, 16, smallConfig(8))
 		requireRecords(t, reopened, "first", "second", "third")
 		appendValues(t, reopened, "fourth")
 		requireRecords(t, reopened, "first", "second", "third", "fourth")
@@ -95,7 +95,7 @@ func TestSegmentIsMaxed(t *testing.T) {
 	t.Run("a segment is full when its store reaches MaxStoreBytes", func(t *testing.T) {
 		c := smallConfig(100)
 		c.Segment.MaxStoreBytes = 30
-		s := openSegment(t, t.TempDir(), 0, c)
+		s := openTestSegment(t, t.TempDir(), 0, c)
 		appendValues(t, s, "0123456789")
 		require.False(t, s.IsMaxed(), "%d bytes of %d stored", s.store.size, c.Segment.MaxStoreBytes)
 		appendValues(t, s, "0123456789")
@@ -103,7 +103,7 @@ func TestSegmentIsMaxed(t *testing.T) {
 	})
 
 	t.Run("a segment is full when its index has no room for another entry", func(t *testing.T) {
-		s := openSegment(t, t.TempDir(), 0, smallConfig(3))
+		s := openTestSegment(t, t.TempDir(), 0, smallConfig(3))
 		appendValues(t, s, "a", "b")
 		require.False(t, s.IsMaxed())
 		appendValues(t, s, "c")
@@ -111,7 +111,7 @@ func TestSegmentIsMaxed(t *testing.T) {
 	})
 
 	t.Run("Append to a full segment returns io.EOF and writes nothing", func(t *testing.T) {
-		s := openSegment(t, t.TempDir(), 0, smallConfig(1))
+		s := openTestSegment(t, t.TempDir(), 0, smallConfig(1))
 		appendValues(t, s, "a")
 		size := s.store.size
 		_, err := s.Append(&api.Record{Value: []byte("b")})
@@ -129,18 +129,36 @@ func TestSegmentIsMaxed(t *testing.T) {
 func TestSegmentIndexSizeNotAMultipleOfEntWidth(t *testing.T) {
 	c := smallConfig(3)
 	c.Segment.MaxIndexBytes += entWidth / 2
-	s := openSegment(t, t.TempDir(), 0, c)
+	s := openTestSegment(t, t.TempDir(), 0, c)
 	appendValues(t, s, "a", "b", "c")
 	require.True(t, s.IsMaxed(), "with MaxIndexBytes %d the index has room for 3 entries: IsMaxed must say so after the third", c.Segment.MaxIndexBytes)
 }
 
 func TestSegmentRemove(t *testing.T) {
 	dir := t.TempDir()
-	s := openSegment(t, dir, 5, smallConfig(8))
+	s := openTestSegment(t, dir, 5, smallConfig(8))
 	appendValues(t, s, "a")
 	require.NoError(t, s.Remove())
 	for _, ext := range []string{storeExt, indexExt} {
 		_, err := os.Stat(segmentFile(dir, 5, ext))
 		require.ErrorIs(t, err, os.ErrNotExist, "Remove must delete the %s file", ext)
 	}
+}
+
+// TestSegmentReadChecksTheRecordsOffset damages an index entry of an open
+// segment so that it points at the next record: Read must notice that the
+// record it finds holds another offset, rather than serve it.
+func TestSegmentReadChecksTheRecordsOffset(t *testing.T) {
+	s := openTestSegment(t, t.TempDir(), 20, smallConfig(8))
+	appendValues(t, s, "a", "b", "c", "d")
+	_, next, err := s.index.Read(3)
+	require.NoError(t, err)
+	copy(s.index.mmap[2*entWidth:], entry(2, next))
+
+	got, err := s.Read(22)
+	require.ErrorIs(t, err, ErrCorrupt, "segment.Read(22) must check that the record found holds offset 22, not serve record %v", got)
+	var corrupt *CorruptError
+	require.ErrorAs(t, err, &corrupt)
+	require.Equal(t, s.store.Name(), corrupt.File)
+	require.Equal(t, next, corrupt.Pos)
 }

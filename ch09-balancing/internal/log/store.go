@@ -2,7 +2,6 @@ package log
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -49,7 +48,7 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 	defer s.mu.Unlock()
 	// AvailableBuffer is the free end of the buffer: appending the length
 	// there and writing it costs no allocation.
-	length := binary.BigEndian.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
+	length := enc.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
 	if _, err := s.buf.Write(length); err != nil {
 		return 0, 0, fmt.Errorf("append to store: %w", err)
 	}
@@ -65,8 +64,9 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 // Read returns a new slice holding the record at pos, a position that
 // [store.Append] returned. It returns io.EOF if pos is at or past the end of
 // the store, and an error wrapping [ErrCorrupt] if the record's length runs
-// past the end (a torn write or garbage): a length read from the file is
-// never trusted with an allocation larger than the store.
+// past the end (a torn write or garbage), a [*CorruptError] naming the file
+// and pos: a length read from the file is never trusted with an allocation
+// larger than the store.
 func (s *store) Read(pos uint64) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -77,17 +77,17 @@ func (s *store) Read(pos uint64) ([]byte, error) {
 		return nil, io.EOF
 	}
 	if s.size-pos < lenWidth {
-		return nil, fmt.Errorf("%w: %s: %d bytes at position %d cannot hold a record's length", ErrCorrupt, s.file.Name(), s.size-pos, pos)
+		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
 	}
 	var length [lenWidth]byte
 	if _, err := s.file.ReadAt(length[:], int64(pos)); err != nil {
 		return nil, fmt.Errorf("read store: %w", err)
 	}
-	n := binary.BigEndian.Uint64(length[:])
+	n := enc.Uint64(length[:])
 	// n comes from the file: check it against what the store holds before
 	// allocating, or a torn or damaged length could ask for exabytes.
 	if left := s.size - pos - lenWidth; n > left {
-		return nil, fmt.Errorf("%w: %s: the record at position %d claims %d bytes, but only %d follow", ErrCorrupt, s.file.Name(), pos, n, left)
+		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
 	}
 	p := make([]byte, n)
 	if _, err := s.file.ReadAt(p, int64(pos+lenWidth)); err != nil {

@@ -120,11 +120,11 @@ func unwrap(conn net.Conn) net.Conn {
 }
 
 func TestStreamLayerCloseClosesConnections(t *testing.T) {
-	serverTLS, peerTLS, _ := raftTLS(t)
-	layer, results := listenStreamLayer(t, serverTLS, peerTLS)
+	// Plain TCP: with TLS, a read after Close could return the error of a
+	// handshake that Close cut short instead of the one this test is after.
+	layer, results := listenStreamLayer(t, nil, nil)
 	client, err := layer.Dial(raft.ServerAddress(layer.Addr().String()), ioTimeout)
 	require.NoError(t, err)
-	go func() { _, _ = client.Write([]byte("x")) }()
 	res := <-results
 	require.NoError(t, res.err)
 

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -15,11 +14,12 @@ import (
 // Consume implements api.LogServer: it answers with the record at the
 // requested offset. For an offset the log does not hold, the log's
 // api.ErrOffsetOutOfRange goes back to gRPC as it is, and reaches the
-// client as code OutOfRange.
+// client as code OutOfRange; other read errors become the statuses of
+// [grpcServer.readError].
 func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api.ConsumeResponse, error) {
 	record, err := s.log.Read(req.GetOffset())
 	if err != nil {
-		return nil, err
+		return nil, s.readError(req.GetOffset(), err)
 	}
 	return &api.ConsumeResponse{Record: record}, nil
 }
@@ -30,6 +30,7 @@ func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api
 // client goes away; then it returns the context's error. While the client
 // does not read, gRPC's flow control holds Send back, so a slow client
 // slows this loop down rather than making the server buffer records for it.
+// A read error ends the stream with the status of [grpcServer.readError].
 // The request is left as the client sent it.
 func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerStreamingServer[api.ConsumeResponse]) error {
 	off := req.GetOffset() // the position is ours to move, not the client's
@@ -53,7 +54,7 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 			}
 			continue
 		case err != nil:
-			return fmt.Errorf("read offset %d: %w", off, err)
+			return s.readError(off, err)
 		}
 		if err := stream.Send(&api.ConsumeResponse{Record: record}); err != nil {
 			return err
@@ -62,10 +63,10 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 	}
 }
 
-// lowestOffset returns the log's lowest offset, if the log says: internal/
-// log's Log and DistributedLog do.
+// lowestOffset returns the log's lowest offset, if the log can say:
+// internal/log's Log and DistributedLog can.
 func (s *grpcServer) lowestOffset() (uint64, bool) {
-	l, ok := s.log.CommitLog.(interface{ LowestOffset() (uint64, error) })
+	l, ok := underlying(s.log.CommitLog).(interface{ LowestOffset() (uint64, error) })
 	if !ok {
 		return 0, false
 	}

@@ -6,6 +6,19 @@
 // name is the common name of its verified TLS certificate. The standard
 // gRPC health service is served too, open to every client.
 //
+// Clients learn what they can act on: a status code and, for a read, the
+// offset. What went wrong on the server's disk goes to Config.Logger.
+// ConsumeStreams are limited in number, over the server and per connection
+// ([Config.MaxConsumeStreams], [Config.MaxConsumeStreamsPerConn]), because
+// one whose client does not read holds records in memory.
+//
+// Every call is observed three ways, with what [Config] provides: a
+// structured log line in Config.Logger (method, code, duration, subject),
+// a span from Config.TracerProvider, and metrics in Config.MeterProvider —
+// gRPC's per-call duration and the service's own counts of records and
+// bytes produced and records consumed. Left nil, each discards what it is
+// given.
+//
 // # Usage
 //
 //	serverTLS, err := config.SetupTLSConfig(config.TLSConfig{
@@ -15,10 +28,10 @@
 //	if err != nil {
 //		return err
 //	}
-//	gsrv, err := server.NewGRPCServer(
-//		&server.Config{CommitLog: commitLog, Authorizer: authorizer},
-//		grpc.Creds(credentials.NewTLS(serverTLS)),
-//	)
+//	gsrv, err := server.NewGRPCServer(&server.Config{
+//		CommitLog: commitLog, Authorizer: authorizer,
+//		Logger: logger, MeterProvider: prom.MeterProvider, // optional
+//	}, grpc.Creds(credentials.NewTLS(serverTLS)))
 //	if err != nil {
 //		return err
 //	}

@@ -56,7 +56,7 @@ type appendNotifier interface {
 // append that lands between the read and the wait has closed it already,
 // and the wait ends at once instead of missing that record.
 func (l *notifyingLog) nextAppend() <-chan struct{} {
-	if n, ok := l.CommitLog.(appendNotifier); ok {
+	if n, ok := underlying(l.CommitLog).(appendNotifier); ok {
 		return n.NextAppend()
 	}
 	l.mu.Lock()

@@ -15,7 +15,8 @@ import (
 
 // Produce implements api.LogServer: it appends the request's record to the
 // log and answers with the offset the log gave it. The request is left as
-// the client sent it. A request without a record is InvalidArgument.
+// the client sent it. A request without a record is InvalidArgument; a
+// failed append ends with the status of [grpcServer.appendError].
 func (s *grpcServer) Produce(ctx context.Context, req *api.ProduceRequest) (*api.ProduceResponse, error) {
 	if req.GetRecord() == nil {
 		return nil, status.Error(codes.InvalidArgument, "produce request has no record")
@@ -25,7 +26,7 @@ func (s *grpcServer) Produce(ctx context.Context, req *api.ProduceRequest) (*api
 	record := proto.Clone(req.GetRecord()).(*api.Record)
 	off, err := s.log.Append(record)
 	if err != nil {
-		return nil, err
+		return nil, s.appendError(err)
 	}
 	return &api.ProduceResponse{Offset: off}, nil
 }

@@ -87,3 +87,29 @@ func TestMessageLimit(t *testing.T) {
 		require.Equal(t, value, res.GetRecord().GetValue())
 	})
 }
+
+func TestNewGRPCServerConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		config *Config
+	}{
+		{"a nil Config", nil},
+		{"no CommitLog", &Config{}},
+		{"a negative MaxConsumeStreams", &Config{CommitLog: newLog(t), MaxConsumeStreams: -1}},
+		{"a negative MaxConsumeStreamsPerConn", &Config{CommitLog: newLog(t), MaxConsumeStreamsPerConn: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" is an error", func(t *testing.T) {
+			gsrv, err := NewGRPCServer(tt.config)
+			require.Error(t, err)
+			require.Nil(t, gsrv)
+		})
+	}
+
+	t.Run("zero limits take the defaults", func(t *testing.T) {
+		srv := newgrpcServer(&Config{CommitLog: newLog(t)})
+		require.Equal(t, DefaultMaxConsumeStreams, srv.streams.limit)
+		require.Equal(t, DefaultMaxConsumeStreamsPerConn, srv.streams.limitPerConn)
+		require.NotNil(t, srv.logger)
+	})
+}

@@ -10,9 +10,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	api "github.com/proglog-workshop/proglog/ch09-balancing/api/v1"
-	"github.com/proglog-workshop/proglog/ch09-balancing/internal/auth"
-	"github.com/proglog-workshop/proglog/ch09-balancing/internal/config"
-	"github.com/proglog-workshop/proglog/ch09-balancing/internal/pki"
 )
 
 // staticServers is a GetServerer that answers with a fixed list, or err.
@@ -30,12 +27,7 @@ func (s staticServers) GetServers() ([]*api.Server, error) {
 // nil) until the test ends.
 func serveServers(t *testing.T, servers GetServerer) *testServer {
 	t.Helper()
-	certs, err := pki.Write(t.TempDir())
-	require.NoError(t, err)
-	authorizer, err := auth.New(aclModel, aclPolicy)
-	require.NoError(t, err)
-	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
-	return serve(t, &Config{CommitLog: newLog(t), Authorizer: authorizer, GetServerer: servers}, serverTLS, certs)
+	return serve(t, &Config{CommitLog: newLog(t), GetServerer: servers})
 }
 
 func TestGetServers(t *testing.T) {

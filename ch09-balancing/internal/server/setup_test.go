@@ -49,17 +49,27 @@ type testServer struct {
 // free port of 127.0.0.1 until the test ends.
 func startServer(t testing.TB, commitLog CommitLog) *testServer {
 	t.Helper()
-	certs, err := pki.Write(t.TempDir())
-	require.NoError(t, err)
-	authorizer, err := auth.New(aclModel, aclPolicy)
-	require.NoError(t, err)
-	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
-	return serve(t, &Config{CommitLog: commitLog, Authorizer: authorizer}, serverTLS, certs)
+	return serve(t, &Config{CommitLog: commitLog})
 }
 
-// serve serves cfg with the TLS of serverTLS on a free port of 127.0.0.1
-// until the test ends.
-func serve(t testing.TB, cfg *Config, serverTLS config.TLSConfig, certs pki.Files) *testServer {
+// serve serves cfg over mutual TLS on a free port of 127.0.0.1 until the
+// test ends, with the example ACL when cfg has no Authorizer.
+func serve(t testing.TB, cfg *Config) *testServer {
+	t.Helper()
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	if cfg.Authorizer == nil {
+		authorizer, err := auth.New(aclModel, aclPolicy)
+		require.NoError(t, err)
+		cfg.Authorizer = authorizer
+	}
+	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
+	return serveTLS(t, cfg, serverTLS, certs)
+}
+
+// serveTLS serves cfg with the TLS of serverTLS on a free port of
+// 127.0.0.1 until the test ends.
+func serveTLS(t testing.TB, cfg *Config, serverTLS config.TLSConfig, certs pki.Files) *testServer {
 	t.Helper()
 	tlsConfig, err := config.SetupTLSConfig(serverTLS)
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -127,54 +128,85 @@ func TestConsumeStreamCancel(t *testing.T) {
 	require.True(t, proto.Equal(want, req), "ConsumeStream changed the request to %v: keep the position in a variable of its own", req)
 }
 
+// sentNow waits until every goroutine of the test's synctest bubble is
+// blocked, then returns what the handler has sent on stream, if anything.
+func sentNow(stream *streamRecorder) (*api.ConsumeResponse, bool) {
+	synctest.Wait()
+	select {
+	case res := <-stream.sent:
+		return res, true
+	default:
+		return nil, false
+	}
+}
+
+// requireSent checks that the handler behind stream has sent the record
+// with value and offset, and is blocked in nothing else.
+func requireSent(t testing.TB, stream *streamRecorder, value string, offset uint64) {
+	t.Helper()
+	res, ok := sentNow(stream)
+	require.True(t, ok, "ConsumeStream did not send offset %d", offset)
+	want := &api.Record{Value: []byte(value), Offset: offset}
+	require.True(t, proto.Equal(want, res.GetRecord()), "the stream sent %v, want %v", res.GetRecord(), want)
+}
+
+// TestConsumeStreamIdle counts the reads of a ConsumeStream at the end of
+// the log, in a synctest bubble whose clock moves only when every goroutine
+// waits: a handler that spins reads without end, one that polls reads again
+// when its timer fires, however long its period, and one that waits for the
+// next append reads nothing until there is one.
 func TestConsumeStreamIdle(t *testing.T) {
-	if _, ok := processCPU(); !ok {
-		t.Skip("this platform does not report the process's CPU time")
-	}
-	client := startServer(t, newLog(t)).client(t)
-	produce(t, client, "first")
-	ctx, cancel := context.WithTimeout(t.Context(), streamTimeout)
-	defer cancel()
-	stream, err := client.ConsumeStream(ctx, &api.ConsumeRequest{})
-	require.NoError(t, err)
-	requireRecord(t, stream, "first", 0) // the handler runs, and has reached the end of the log
+	synctest.Test(t, func(t *testing.T) {
+		commitLog := newWatchedLog(newLog(t))
+		_, err := commitLog.Append(&api.Record{Value: []byte("first")})
+		require.NoError(t, err)
+		srv := newgrpcServer(&Config{CommitLog: commitLog})
+		stream, stop := runConsumeStream(srv)
+		t.Cleanup(func() {
+			commitLog.release()
+			require.ErrorIs(t, stop(), context.Canceled)
+		})
 
-	type received struct {
-		res *api.ConsumeResponse
-		err error
-	}
-	next := make(chan received, 1)
-	go func() {
-		res, err := stream.Recv()
-		next <- received{res, err}
-	}()
+		requireSent(t, stream, "first", 0)
+		synctest.Wait() // the handler has found the end of the log
+		atEnd := commitLog.reads.Load()
+		require.LessOrEqual(t, atEnd, int64(3), "an idle ConsumeStream must not spin: it read the log %d times with nothing new in it; wait on the channel from s.log.nextAppend(), in a select without a default case", atEnd)
 
-	// Measure the whole process while the stream has nothing to send. The
-	// window is the measurement, not a wait for something to happen.
-	const window = time.Second
-	start := time.Now()
-	before, _ := processCPU()
-	select {
-	case r := <-next:
-		t.Fatalf("the stream sent %v (error %v) though nothing was produced", r.res, r.err)
-	case <-time.After(window):
-	}
-	after, _ := processCPU()
-	used, wall := after-before, time.Since(start)
-	t.Logf("idle ConsumeStream: the process used %v of CPU in %v (%.2f%% of one core)", used, wall.Round(time.Millisecond), 100*used.Seconds()/wall.Seconds())
-	require.Less(t, used, wall/20, "an idle ConsumeStream must not spin: wait on a channel, not in a loop (or a select with a default case)")
+		time.Sleep(24 * time.Hour) // an instant: the bubble's clock is fake
+		synctest.Wait()
+		polls := commitLog.reads.Load() - atEnd
+		require.Zero(t, polls, "an idle ConsumeStream must not poll the log: in a day with nothing appended it read %d more times; wait on the channel from s.log.nextAppend(), not on a timer", polls)
 
-	start = time.Now()
-	produce(t, client, "second")
-	select {
-	case r := <-next:
-		require.NoError(t, r.err)
-		want := &api.Record{Value: []byte("second"), Offset: 1}
-		require.True(t, proto.Equal(want, r.res.GetRecord()), "the stream sent %v, want %v", r.res.GetRecord(), want)
-		t.Logf("a new record reached the idle stream %v after Produce was called", time.Since(start).Round(time.Microsecond))
-	case <-time.After(5 * time.Second):
-		t.Fatal("a record produced did not reach the waiting stream within 5s: ConsumeStream must wake up when a record is appended")
-	}
+		_, err = srv.Produce(t.Context(), &api.ProduceRequest{Record: &api.Record{Value: []byte("second")}})
+		require.NoError(t, err)
+		requireSent(t, stream, "second", 1)
+	})
+}
+
+// TestConsumeStreamWakeUp appends a record at the worst moment for a
+// ConsumeStream at the end of the log: after its read found nothing, before
+// it waits. A handler that takes the wake-up channel after its read gets a
+// channel that this append will never close, and waits for ever.
+func TestConsumeStreamWakeUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		commitLog := newWatchedLog(newLog(t))
+		srv := newgrpcServer(&Config{CommitLog: commitLog})
+		var appendErr error
+		commitLog.onMiss = func() {
+			_, appendErr = srv.log.Append(&api.Record{Value: []byte("racing")})
+		}
+		stream, stop := runConsumeStream(srv)
+		t.Cleanup(func() {
+			commitLog.release()
+			require.ErrorIs(t, stop(), context.Canceled)
+		})
+
+		res, ok := sentNow(stream)
+		require.NoError(t, appendErr)
+		require.True(t, ok, "ConsumeStream missed a record appended between its read and its wait (a lost wake-up): take the channel from s.log.nextAppend() before you read the log, not after")
+		want := &api.Record{Value: []byte("racing"), Offset: 0}
+		require.True(t, proto.Equal(want, res.GetRecord()), "the stream sent %v, want %v", res.GetRecord(), want)
+	})
 }
 
 func TestSlowConsumer(t *testing.T) {
@@ -215,7 +247,14 @@ func TestSlowConsumer(t *testing.T) {
 }
 
 func TestMaxConcurrentStreams(t *testing.T) {
-	client := startServer(t, newLog(t)).client(t)
+	commitLog := &countingLog{CommitLog: newLog(t)}
+	// ConsumeStream limits above the connection's, so that the
+	// connection's is the one that bites.
+	client := serve(t, &Config{
+		CommitLog:                commitLog,
+		MaxConsumeStreams:        MaxConcurrentStreams + 1,
+		MaxConsumeStreamsPerConn: MaxConcurrentStreams + 1,
+	}).client(t)
 	produce(t, client, "x")
 
 	cancels := make([]context.CancelFunc, 0, MaxConcurrentStreams)
@@ -230,6 +269,12 @@ func TestMaxConcurrentStreams(t *testing.T) {
 		stream, err := client.ConsumeStream(ctx, &api.ConsumeRequest{})
 		require.NoError(t, err)
 		requireRecord(t, stream, "x", 0) // open on the server, waiting at the end
+		if len(cancels) == 1 {
+			// A hundred streams that spin would take minutes to open:
+			// stop now if the first one does not wait quietly.
+			require.Never(t, func() bool { return commitLog.reads.Load() > 2 }, 100*time.Millisecond, time.Millisecond,
+				"the first ConsumeStream keeps reading the log with nothing new in it (it spins or polls; see TestConsumeStreamIdle): not opening %d more", MaxConcurrentStreams-1)
+		}
 	}
 
 	// The connection is full: one more stream waits for a free slot, here
