@@ -3,15 +3,18 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool verify status doctor prefetch generate
+.PHONY: help test test-tool test-final verify status doctor prefetch generate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-test: test-tool verify ## every test and proof: what CI runs
+test: test-tool verify test-final ## every test and proof: what CI runs
 
 test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
+
+test-final: ## the tests of final/, the complete service
+	cd final && go test -race ./...
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify

@@ -1,0 +1,43 @@
+package config
+
+import "path/filepath"
+
+// Files locates the certificates and keys of one deployment in one
+// directory, all PEM: the CA that signs everything, the server's
+// certificate, and two clients', root (whom the example ACL lets produce
+// and consume) and nobody (whom it lets do nothing). The common name of a
+// client certificate is the client's name in the ACL. internal/pki
+// generates such a directory for tests, and cmd/gencert for running the
+// service by hand.
+type Files struct {
+	// CAFile is the CA's certificate.
+	CAFile string
+	// ServerCertFile and ServerKeyFile are the server's certificate, valid
+	// for 127.0.0.1, ::1 and localhost, and its private key.
+	ServerCertFile string
+	ServerKeyFile  string
+	// RootClientCertFile and RootClientKeyFile are the certificate (common
+	// name "root") and key of the client the ACL allows everything.
+	RootClientCertFile string
+	RootClientKeyFile  string
+	// NobodyClientCertFile and NobodyClientKeyFile are the certificate
+	// (common name "nobody") and key of a client the CA vouches for but
+	// the ACL allows nothing.
+	NobodyClientCertFile string
+	NobodyClientKeyFile  string
+}
+
+// FilesIn returns the Files in dir, with the book's file names: ca.pem,
+// server.pem, server-key.pem, root-client.pem, root-client-key.pem,
+// nobody-client.pem and nobody-client-key.pem.
+func FilesIn(dir string) Files {
+	return Files{
+		CAFile:               filepath.Join(dir, "ca.pem"),
+		ServerCertFile:       filepath.Join(dir, "server.pem"),
+		ServerKeyFile:        filepath.Join(dir, "server-key.pem"),
+		RootClientCertFile:   filepath.Join(dir, "root-client.pem"),
+		RootClientKeyFile:    filepath.Join(dir, "root-client-key.pem"),
+		NobodyClientCertFile: filepath.Join(dir, "nobody-client.pem"),
+		NobodyClientKeyFile:  filepath.Join(dir, "nobody-client-key.pem"),
+	}
+}

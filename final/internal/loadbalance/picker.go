@@ -1,0 +1,99 @@
+package loadbalance
+
+import (
+	"cmp"
+	"slices"
+	"sync/atomic"
+
+	"google.golang.org/grpc/balancer"
+	"google.golang.org/grpc/balancer/base"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// Picker chooses the server of each call of a client connection: Produce
+// and ProduceStream go to the leader, which alone can append; Consume and
+// ConsumeStream go to the followers in turn, to take reads off the leader
+// (to the leader when there are no followers); every other method
+// (GetServers, health checks) goes to the servers in turn. When the server
+// a call needs is not ready, it waits for a new picker instead of failing.
+//
+// gRPC's base balancer builds a new Picker from the ready servers every
+// time the servers or their connections change, so a Picker never changes
+// and is safe for concurrent use. The zero Picker is the builder that
+// register.go registers with gRPC.
+type Picker struct {
+	leader    balancer.SubConn   // nil when no leader is ready
+	followers []balancer.SubConn // the ready servers but the leader
+	all       []balancer.SubConn // every ready server, the leader too
+	current   atomic.Uint64      // counts the calls spread over followers or all
+}
+
+var (
+	_ base.PickerBuilder = (*Picker)(nil)
+	_ balancer.Picker    = (*Picker)(nil)
+)
+
+// Build implements base.PickerBuilder: it returns a new Picker over the
+// ready servers of info, the leader told apart by the attribute the
+// [Resolver] puts on its address.
+func (p *Picker) Build(info base.PickerBuildInfo) balancer.Picker {
+	type ready struct {
+		addr string
+		sc   balancer.SubConn
+	}
+	var servers []ready
+	for sc, scInfo := range info.ReadySCs {
+		servers = append(servers, ready{addr: scInfo.Address.Addr, sc: sc})
+	}
+	// In address order: a map's order is random, and a fixed order makes
+	// the turns easy to follow.
+	slices.SortFunc(servers, func(a, b ready) int { return cmp.Compare(a.addr, b.addr) })
+	picker := &Picker{}
+	for _, srv := range servers {
+		picker.all = append(picker.all, srv.sc)
+		if picker.leader == nil && isLeader(info.ReadySCs[srv.sc].Address) {
+			picker.leader = srv.sc
+			continue
+		}
+		picker.followers = append(picker.followers, srv.sc)
+	}
+	return picker
+}
+
+// Pick implements balancer.Picker: it returns the server for the call that
+// info describes, or balancer.ErrNoSubConnAvailable when no ready server
+// can take it, which makes gRPC wait for the next Picker.
+func (p *Picker) Pick(info balancer.PickInfo) (balancer.PickResult, error) {
+	var sc balancer.SubConn
+	switch info.FullMethodName {
+	case api.Log_Produce_FullMethodName, api.Log_ProduceStream_FullMethodName:
+		sc = p.leader
+	case api.Log_Consume_FullMethodName, api.Log_ConsumeStream_FullMethodName:
+		sc = p.nextFollower()
+	default:
+		sc = p.next(p.all)
+	}
+	if sc == nil {
+		return balancer.PickResult{}, balancer.ErrNoSubConnAvailable
+	}
+	return balancer.PickResult{SubConn: sc}, nil
+}
+
+// nextFollower returns the follower whose turn it is, the leader when there
+// are no followers, or nil when no server is ready.
+func (p *Picker) nextFollower() balancer.SubConn {
+	if len(p.followers) == 0 {
+		return p.leader
+	}
+	return p.next(p.followers)
+}
+
+// next returns the server of scs whose turn it is, or nil if scs is empty.
+func (p *Picker) next(scs []balancer.SubConn) balancer.SubConn {
+	if len(scs) == 0 {
+		return nil
+	}
+	turn := p.current.Add(1) - 1
+	return scs[turn%uint64(len(scs))]
+}

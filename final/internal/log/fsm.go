@@ -1,0 +1,57 @@
+package log
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/raft"
+	"google.golang.org/protobuf/proto"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// RequestType is the first byte of every command in Raft's log: it says
+// what the rest of the command is, so that commands other than appends can
+// be added later without breaking the log's format.
+type RequestType uint8
+
+const (
+	// AppendRequestType starts a command that appends a record: the rest of
+	// the command is an api.ProduceRequest in protobuf.
+	AppendRequestType RequestType = 0
+)
+
+var _ raft.FSM = (*fsm)(nil)
+
+// fsm is the finite-state machine Raft replicates: a [Log] holding the
+// records the clients produced. Raft calls Apply with each committed command,
+// in log order, on every server, so every server's log ends up the same.
+// Raft never calls Apply, Snapshot and Restore at the same time.
+type fsm struct {
+	log      *Log
+	appended notifier // woken after every Apply and Restore
+}
+
+// Apply implements raft.FSM: it carries out one committed command. For an
+// append it returns the *api.ProduceResponse with the record's offset, and
+// an error for a command it cannot read or carry out. It wakes the waiters
+// of [DistributedLog.NextAppend] either way.
+func (f *fsm) Apply(entry *raft.Log) any {
+	defer f.appended.notify()
+	if len(entry.Data) == 0 {
+		return fmt.Errorf("raft entry %d: empty command", entry.Index)
+	}
+	if reqType := RequestType(entry.Data[0]); reqType != AppendRequestType {
+		return fmt.Errorf("raft entry %d: unknown request type %d", entry.Index, reqType)
+	}
+	var req api.ProduceRequest
+	if err := proto.Unmarshal(entry.Data[1:], &req); err != nil {
+		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+	}
+	// The log sets the offset; nothing else of the client's record but its
+	// value is kept.
+	off, err := f.log.Append(&api.Record{Value: req.GetRecord().GetValue()})
+	if err != nil {
+		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+	}
+	return &api.ProduceResponse{Offset: off}
+}

@@ -1,0 +1,169 @@
+package log
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// store is the file of a segment that holds its records, each a length
+// followed by that many bytes, appended one after another (see format.go).
+// Appends go through a buffer; Read, ReadAt, Flush, Sync, Truncate and Close
+// write the buffer to the file first.
+//
+// A store is safe for concurrent use.
+type store struct {
+	file *os.File
+	mu   sync.Mutex    // guards buf, size and the file's contents
+	buf  *bufio.Writer // writes to file
+	size uint64        // bytes in the store, counting those still in buf
+}
+
+var _ io.ReaderAt = (*store)(nil)
+
+// newStore returns a store that appends to f, which must be open for reading
+// and writing in append mode. The store starts as large as f is; it does not
+// check f's contents (the segment does). On success the store owns f.
+func newStore(f *os.File) (*store, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return &store{
+		file: f,
+		buf:  bufio.NewWriter(f),
+		size: uint64(fi.Size()),
+	}, nil
+}
+
+// Append writes p as one record at the end of the store. It returns the
+// number of bytes it added, length included, and the record's position,
+// which [store.Read] takes. The record may stay in the buffer, not yet in
+// the file, until the next Read, ReadAt, Flush, Sync, Truncate or Close.
+// After an error the store is unusable: the buffer keeps failing.
+func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// AvailableBuffer is the free end of the buffer: appending the length
+	// there and writing it costs no allocation.
+	length := enc.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
+	if _, err := s.buf.Write(length); err != nil {
+		return 0, 0, fmt.Errorf("append to store: %w", err)
+	}
+	if _, err := s.buf.Write(p); err != nil {
+		return 0, 0, fmt.Errorf("append to store: %w", err)
+	}
+	pos = s.size
+	n = lenWidth + uint64(len(p))
+	s.size += n
+	return n, pos, nil
+}
+
+// Read returns a new slice holding the record at pos, a position that
+// [store.Append] returned. It returns io.EOF if pos is at or past the end of
+// the store, and an error wrapping [ErrCorrupt] if the record's length runs
+// past the end (a torn write or garbage), a [*CorruptError] naming the file
+// and pos: a length read from the file is never trusted with an allocation
+// larger than the store.
+func (s *store) Read(pos uint64) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.buf.Flush(); err != nil {
+		return nil, fmt.Errorf("read store: %w", err)
+	}
+	if pos >= s.size {
+		return nil, io.EOF
+	}
+	if s.size-pos < lenWidth {
+		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
+	}
+	var length [lenWidth]byte
+	if _, err := s.file.ReadAt(length[:], int64(pos)); err != nil {
+		return nil, fmt.Errorf("read store: %w", err)
+	}
+	n := enc.Uint64(length[:])
+	// n comes from the file: check it against what the store holds before
+	// allocating, or a torn or damaged length could ask for exabytes.
+	if left := s.size - pos - lenWidth; n > left {
+		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
+	}
+	p := make([]byte, n)
+	if _, err := s.file.ReadAt(p, int64(pos+lenWidth)); err != nil {
+		return nil, fmt.Errorf("read store: %w", err)
+	}
+	return p, nil
+}
+
+// ReadAt reads len(p) bytes of the store's file, lengths and all, starting
+// at byte off. It implements io.ReaderAt, which [Log.Reader] builds on.
+func (s *store) ReadAt(p []byte, off int64) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.buf.Flush(); err != nil {
+		return 0, fmt.Errorf("read store: %w", err)
+	}
+	return s.file.ReadAt(p, off)
+}
+
+// Flush writes the buffer to the file. The records appended so far then
+// survive the process dying, since the operating system has them, but not
+// the machine losing power: that takes Sync.
+func (s *store) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("flush store: %w", err)
+	}
+	return nil
+}
+
+// Sync writes the buffer to the file and then waits until the operating
+// system reports the file's contents durable (fsync): after it returns,
+// every record appended so far survives a power failure.
+func (s *store) Sync() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("sync store: %w", err)
+	}
+	return s.file.Sync()
+}
+
+// Truncate cuts the store down to its first size bytes, which must end a
+// record, and appends continue from there. Recovery uses it to drop a torn
+// last record. It never grows the store.
+func (s *store) Truncate(size uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if size > s.size {
+		return fmt.Errorf("truncate store %s to %d bytes: it has only %d", s.file.Name(), size, s.size)
+	}
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("truncate store: %w", err)
+	}
+	if err := s.file.Truncate(int64(size)); err != nil {
+		return fmt.Errorf("truncate store: %w", err)
+	}
+	s.size = size
+	return nil
+}
+
+// Close writes the buffer to the file and closes it. It does not sync: a
+// clean shutdown leaves the data with the operating system, which is enough
+// unless the machine loses power before writing it back (see
+// Config.SyncEvery).
+func (s *store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return s.file.Close()
+}
+
+// Name returns the path of the store's file.
+func (s *store) Name() string {
+	return s.file.Name()
+}

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+	"go.uber.org/zap"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// The defaults of the Config limits. Each open ConsumeStream whose client
+// does not read holds up to about three records on the server (the one gRPC
+// has queued for the client, the one a blocked Send has encoded, and the
+// record itself), so with records of up to MaxMessageBytes the defaults
+// bound what unread streams can hold to about 3 × 32 MiB = 96 MiB.
+const (
+	// DefaultMaxConsumeStreams is Config.MaxConsumeStreams when it is zero.
+	DefaultMaxConsumeStreams = 32
+	// DefaultMaxConsumeStreamsPerConn is Config.MaxConsumeStreamsPerConn
+	// when it is zero.
+	DefaultMaxConsumeStreamsPerConn = 8
+)
+
+// Config configures the server [NewGRPCServer] makes. CommitLog and
+// Authorizer are required; the zero value of every other field means its
+// default.
+type Config struct {
+	// CommitLog is the log the server serves. Required.
+	CommitLog CommitLog
+	// Authorizer decides which client may call which method. Required:
+	// there is no default that allows everyone.
+	Authorizer Authorizer
+	// GetServerer tells GetServers the cluster's servers. Optional: without
+	// it, GetServers answers Unimplemented (a server of one log that is not
+	// part of a cluster).
+	GetServerer GetServerer
+	// MaxConsumeStreams is how many ConsumeStreams the server serves at
+	// once, over all its connections. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreams.
+	MaxConsumeStreams int
+	// MaxConsumeStreamsPerConn is how many ConsumeStreams one client
+	// connection may have open at once, so that one client cannot take
+	// every slot of MaxConsumeStreams. A stream opened beyond it ends at
+	// once with code ResourceExhausted. Zero means
+	// DefaultMaxConsumeStreamsPerConn.
+	MaxConsumeStreamsPerConn int
+
+	// Logger receives one line per call (see logging.go), and what the
+	// server does not tell its clients: the full error behind a failed read
+	// or append, file paths included (see errors.go). Nil means
+	// zap.NewNop(): nothing is logged.
+	Logger *zap.Logger
+	// TracerProvider makes a span for every call. Nil means a no-op
+	// provider: no spans. The global otel.GetTracerProvider() is never used.
+	TracerProvider trace.TracerProvider
+	// MeterProvider records gRPC's metrics for every call and the service's
+	// own (see metrics.go). Nil means a no-op provider: no metrics. The
+	// global otel.GetMeterProvider() is never used.
+	MeterProvider metric.MeterProvider
+}
+
+// validate reports a Config the server cannot run with.
+func (c *Config) validate() error {
+	switch {
+	case c == nil || c.CommitLog == nil:
+		return errors.New("Config.CommitLog is nil: the server needs a log to serve")
+	case c.MaxConsumeStreams < 0:
+		return fmt.Errorf("Config.MaxConsumeStreams (%d) must not be negative", c.MaxConsumeStreams)
+	case c.MaxConsumeStreamsPerConn < 0:
+		return fmt.Errorf("Config.MaxConsumeStreamsPerConn (%d) must not be negative", c.MaxConsumeStreamsPerConn)
+	case c.Authorizer == nil:
+		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
+	}
+	return nil
+}
+
+// withDefaults returns a copy of c whose zero limits take their defaults
+// and whose nil Logger, TracerProvider and MeterProvider are replaced by
+// ones that discard everything. c itself is left as the caller made it.
+func (c *Config) withDefaults() *Config {
+	filled := *c
+	if filled.MaxConsumeStreams == 0 {
+		filled.MaxConsumeStreams = DefaultMaxConsumeStreams
+	}
+	if filled.MaxConsumeStreamsPerConn == 0 {
+		filled.MaxConsumeStreamsPerConn = DefaultMaxConsumeStreamsPerConn
+	}
+	if filled.Logger == nil {
+		filled.Logger = zap.NewNop()
+	}
+	if filled.TracerProvider == nil {
+		filled.TracerProvider = tracenoop.NewTracerProvider()
+	}
+	if filled.MeterProvider == nil {
+		filled.MeterProvider = metricnoop.NewMeterProvider()
+	}
+	return &filled
+}
+
+// CommitLog is what the server needs from a log. internal/log's *Log is
+// one. The server calls it from many goroutines at once, so an
+// implementation must be safe for concurrent use.
+type CommitLog interface {
+	// Append adds record at the end of the log and returns its offset. It
+	// may set record.Offset: the server hands it a copy of the client's.
+	Append(record *api.Record) (uint64, error)
+	// Read returns the record at offset, or an error that is (or wraps)
+	// api.ErrOffsetOutOfRange when the log does not hold that offset.
+	Read(offset uint64) (*api.Record, error)
+}
+
+// Authorizer is what the server needs from an ACL. internal/auth's
+// *Authorizer is one. It must be safe for concurrent use.
+type Authorizer interface {
+	// Authorize returns nil if subject may perform action on object. The
+	// error it returns otherwise goes to the client as it is, so it should
+	// be a status with code PermissionDenied.
+	Authorize(subject, object, action string) error
+}

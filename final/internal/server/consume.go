@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// Consume implements api.LogServer: it answers with the record at the
+// requested offset. For an offset the log does not hold, the log's
+// api.ErrOffsetOutOfRange goes back to gRPC as it is, and reaches the
+// client as code OutOfRange; other read errors become the statuses of
+// [grpcServer.readError].
+func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api.ConsumeResponse, error) {
+	record, err := s.log.Read(req.GetOffset())
+	if err != nil {
+		return nil, s.readError(req.GetOffset(), err)
+	}
+	return &api.ConsumeResponse{Record: record}, nil
+}
+
+// ConsumeStream implements api.LogServer: it sends the records from the
+// requested offset on, in order. Once it has sent the last one it waits,
+// using no CPU, until the next append through this server or until the
+// client goes away; then it returns the context's error. While the client
+// does not read, gRPC's flow control holds Send back, so a slow client
+// slows this loop down rather than making the server buffer records for it.
+// A read error ends the stream with the status of [grpcServer.readError].
+// The request is left as the client sent it.
+func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerStreamingServer[api.ConsumeResponse]) error {
+	off := req.GetOffset() // the position is ours to move, not the client's
+	for {
+		// Before the read: an append that lands after it still closes
+		// this channel, so the wait below cannot miss it.
+		appended := s.log.nextAppend()
+		record, err := s.log.Read(off)
+		var outOfRange api.ErrOffsetOutOfRange
+		switch {
+		case errors.As(err, &outOfRange):
+			if lowest, ok := s.lowestOffset(); ok && off < lowest {
+				// Truncated away: waiting would never bring it back.
+				return status.Errorf(codes.OutOfRange, "offset %d is gone: the log was truncated and starts at offset %d", off, lowest)
+			}
+			// Nothing at off yet: sleep until something is appended.
+			select {
+			case <-appended:
+			case <-stream.Context().Done():
+				return stream.Context().Err()
+			}
+			continue
+		case err != nil:
+			return s.readError(off, err)
+		}
+		if err := stream.Send(&api.ConsumeResponse{Record: record}); err != nil {
+			return err
+		}
+		off++
+	}
+}
+
+// lowestOffset returns the log's lowest offset, if the log can say:
+// internal/log's Log and DistributedLog can.
+func (s *grpcServer) lowestOffset() (uint64, bool) {
+	l, ok := underlying(s.log.CommitLog).(interface{ LowestOffset() (uint64, error) })
+	if !ok {
+		return 0, false
+	}
+	lowest, err := l.LowestOffset()
+	return lowest, err == nil
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"sync"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+var _ CommitLog = (*notifyingLog)(nil)
+
+// notifyingLog is the CommitLog the handlers use: the log from the Config,
+// plus a way to wait for its next append. Every append made through this
+// server goes through it, so a ConsumeStream that has sent the last record
+// can sleep until there is a new one, instead of asking the log again and
+// again. Appends made to the log behind the server's back (not through
+// notifyingLog.Append) wake nobody. It is safe for concurrent use.
+type notifyingLog struct {
+	CommitLog
+
+	mu       sync.Mutex    // guards appended
+	appended chan struct{} // closed by the next Append; nil while nobody waits
+}
+
+// newNotifyingLog wraps commitLog.
+func newNotifyingLog(commitLog CommitLog) *notifyingLog {
+	return &notifyingLog{CommitLog: commitLog}
+}
+
+// Append implements CommitLog: it appends to the wrapped log, then wakes
+// everyone waiting on a channel from [notifyingLog.nextAppend].
+func (l *notifyingLog) Append(record *api.Record) (uint64, error) {
+	off, err := l.CommitLog.Append(record)
+	// Wake the waiters even after an error: the log may have stored the
+	// record anyway, and a waiter that finds nothing new waits again.
+	l.mu.Lock()
+	if l.appended != nil {
+		close(l.appended)
+		l.appended = nil
+	}
+	l.mu.Unlock()
+	return off, err
+}
+
+// appendNotifier is a CommitLog that says itself when it grows, such as
+// internal/log's DistributedLog: its records arrive through Raft, not only
+// through this server, so only the log knows when one lands.
+type appendNotifier interface {
+	// NextAppend returns a channel that is closed when the next record is
+	// appended, however it came.
+	NextAppend() <-chan struct{}
+}
+
+// nextAppend returns a channel that is closed when the next Append through
+// l returns, or, for a log that is an appendNotifier, when the log next
+// grows. Take the channel before reading the log, not after: then an
+// append that lands between the read and the wait has closed it already,
+// and the wait ends at once instead of missing that record.
+func (l *notifyingLog) nextAppend() <-chan struct{} {
+	if n, ok := underlying(l.CommitLog).(appendNotifier); ok {
+		return n.NextAppend()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.appended == nil {
+		l.appended = make(chan struct{})
+	}
+	return l.appended
+}

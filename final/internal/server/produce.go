@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// Produce implements api.LogServer: it appends the request's record to the
+// log and answers with the offset the log gave it. The request is left as
+// the client sent it. A request without a record is InvalidArgument; a
+// failed append ends with the status of [grpcServer.appendError].
+func (s *grpcServer) Produce(ctx context.Context, req *api.ProduceRequest) (*api.ProduceResponse, error) {
+	if req.GetRecord() == nil {
+		return nil, status.Error(codes.InvalidArgument, "produce request has no record")
+	}
+	// The log sets the offset of the record it appends: give it a copy, so
+	// that the request stays as the client sent it.
+	record := proto.Clone(req.GetRecord()).(*api.Record)
+	off, err := s.log.Append(record)
+	if err != nil {
+		return nil, s.appendError(err)
+	}
+	return &api.ProduceResponse{Offset: off}, nil
+}
+
+// ProduceStream implements api.LogServer: for each request the client
+// sends, it appends the record as Produce does and sends back the offset,
+// in the order the requests came. When the client closes its side the
+// stream ends with status OK; the first request Produce refuses ends it with
+// Produce's error.
+func (s *grpcServer) ProduceStream(stream grpc.BidiStreamingServer[api.ProduceRequest, api.ProduceResponse]) error {
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			// The client has sent its last request: a normal end.
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		res, err := s.Produce(stream.Context(), req)
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(res); err != nil {
+			return err
+		}
+	}
+}
