@@ -1,0 +1,65 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+)
+
+// ProduceBatch appends values to the cluster's log, in order, and returns
+// their offsets. The records go to the leader on one ProduceStream, sent
+// without waiting for each answer, so the batch costs about one round trip
+// rather than one per record. If the stream breaks, the records not yet
+// acknowledged are sent again on a new one. On error, the offsets of the
+// records acknowledged before it are returned.
+func (c *Client) ProduceBatch(ctx context.Context, values [][]byte) ([]uint64, error) {
+	offsets := make([]uint64, 0, len(values))
+	err := c.retry(ctx, func(ctx context.Context) error {
+		return c.produceStream(ctx, values[len(offsets):], &offsets)
+	})
+	return offsets, err
+}
+
+// produceStream sends values on one ProduceStream and appends the offset
+// of each acknowledged record to offsets, until all are or the stream
+// fails.
+func (c *Client) produceStream(ctx context.Context, values [][]byte, offsets *[]uint64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	stream, err := c.log.ProduceStream(ctx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	sent := make(chan error, 1)
+	go func() {
+		for _, v := range values {
+			if err := stream.Send(&api.ProduceRequest{Record: &api.Record{Value: v}}); err != nil {
+				// The stream is broken: Recv says why.
+				sent <- nil
+				return
+			}
+		}
+		sent <- stream.CloseSend()
+	}()
+	// On every return the context is cancelled first, which ends a Send
+	// that is blocked: wait for the sender, so that it does not outlive
+	// the call.
+	defer func() { cancel(); <-sent }()
+	for range values {
+		res, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return errShortStream
+		}
+		if err != nil {
+			return err
+		}
+		*offsets = append(*offsets, res.GetOffset())
+	}
+	return nil
+}
+
+// errShortStream is the error of a ProduceStream that ended before it
+// acknowledged every record, without an error of its own.
+var errShortStream = errors.New("the produce stream ended before every record was acknowledged")

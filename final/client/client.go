@@ -1,0 +1,89 @@
+package client
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
+	"github.com/proglog-workshop/proglog/final/internal/loadbalance"
+)
+
+// Client is a client of a proglog cluster. It is safe for concurrent use.
+// Create one with [New] and release it with [Client.Close].
+type Client struct {
+	config Config
+	conn   *grpc.ClientConn
+	log    api.LogClient
+}
+
+// New returns a client of the cluster that config.Addr belongs to. It
+// dials "proglog:///" + config.Addr, so that the resolver and the picker of
+// internal/loadbalance find the cluster's servers and route each call,
+// and returns once a server has answered GetServers, trying again as
+// [Client.Produce] does: an address that leads nowhere, or TLS the servers
+// refuse, fails here rather than at the first produce.
+func New(ctx context.Context, config Config) (*Client, error) {
+	if err := config.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{config: config.withDefaults()}
+	var err error
+	c.conn, err = grpc.NewClient(loadbalance.Name+":///"+config.Addr, grpc.WithTransportCredentials(credentials.NewTLS(config.TLS)))
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", config.Addr, err)
+	}
+	c.log = api.NewLogClient(c.conn)
+	if _, err := c.Servers(ctx); err != nil {
+		_ = c.conn.Close() // the error that matters is the one above
+		return nil, fmt.Errorf("reach the cluster at %s: %w", config.Addr, err)
+	}
+	return c, nil
+}
+
+// Close closes the client's connections. Calls under way end with
+// codes.Canceled; the client cannot be used afterwards.
+func (c *Client) Close() error {
+	return c.conn.Close()
+}
+
+// Servers returns the cluster's servers as a server of it knows them, the
+// leader marked, if there is one.
+func (c *Client) Servers(ctx context.Context) ([]*api.Server, error) {
+	var servers []*api.Server
+	err := c.retry(ctx, func(ctx context.Context) error {
+		res, err := c.log.GetServers(ctx, &api.GetServersRequest{})
+		servers = res.GetServers()
+		return err
+	})
+	return servers, err
+}
+
+// Produce appends value to the cluster's log and returns its offset, once
+// a majority of the servers hold it. It goes to the leader, and across a
+// leader change it tries again until a leader takes it.
+func (c *Client) Produce(ctx context.Context, value []byte) (uint64, error) {
+	var offset uint64
+	err := c.retry(ctx, func(ctx context.Context) error {
+		res, err := c.log.Produce(ctx, &api.ProduceRequest{Record: &api.Record{Value: value}})
+		offset = res.GetOffset()
+		return err
+	})
+	return offset, err
+}
+
+// Consume returns the record at offset. It goes to a follower, which may
+// not hold the latest records yet: an offset just produced can come back
+// as codes.OutOfRange (api.ErrOffsetOutOfRange on the server), and is
+// there a moment later.
+func (c *Client) Consume(ctx context.Context, offset uint64) (*api.Record, error) {
+	var record *api.Record
+	err := c.retry(ctx, func(ctx context.Context) error {
+		res, err := c.log.Consume(ctx, &api.ConsumeRequest{Offset: offset})
+		record = res.GetRecord()
+		return err
+	})
+	return record, err
+}
