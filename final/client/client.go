@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -14,9 +15,10 @@ import (
 // Client is a client of a proglog cluster. It is safe for concurrent use.
 // Create one with [New] and release it with [Client.Close].
 type Client struct {
-	config Config
-	conn   *grpc.ClientConn
-	log    api.LogClient
+	config   Config
+	conn     *grpc.ClientConn
+	log      api.LogClient
+	sequence atomic.Uint64 // the last sequence given to a record
 }
 
 // New returns a client of the cluster that config.Addr belongs to. It
@@ -63,11 +65,14 @@ func (c *Client) Servers(ctx context.Context) ([]*api.Server, error) {
 
 // Produce appends value to the cluster's log and returns its offset, once
 // a majority of the servers hold it. It goes to the leader, and across a
-// leader change it tries again until a leader takes it.
+// leader change it tries again until a leader takes it. Every try carries
+// the client's producer ID and the record's sequence number, so the record
+// is stored once however many tries reach a leader.
 func (c *Client) Produce(ctx context.Context, value []byte) (uint64, error) {
+	req := &api.ProduceRequest{Record: &api.Record{Value: value}, ProducerId: c.config.ProducerID, Sequence: c.sequence.Add(1)}
 	var offset uint64
 	err := c.retry(ctx, func(ctx context.Context) error {
-		res, err := c.log.Produce(ctx, &api.ProduceRequest{Record: &api.Record{Value: value}})
+		res, err := c.log.Produce(ctx, req)
 		offset = res.GetOffset()
 		return err
 	})

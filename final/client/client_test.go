@@ -147,3 +147,35 @@ func TestProduceAcrossLeaderChange(t *testing.T) {
 	_, err = cl.Consume(t.Context(), uint64(len(acked)))
 	require.Equal(t, codes.OutOfRange.String(), status.Code(err).String(), "nothing may follow the acknowledged records; got %v", err)
 }
+
+// TestRetryAfterLeaderChangeStoresNothingTwice sends a record, stops the
+// leader, and sends the same record again with the same producer ID and
+// sequence, as a client does whose answer was lost: a second client with
+// the first one's ProducerID numbers its first record 1 again. The new
+// leader answers with the first offset and stores nothing.
+func TestRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
+	c := startCluster(t, 3)
+	addr, err := c.agents[1].RPCAddr()
+	require.NoError(t, err)
+	newClient := func() *client.Client {
+		cl, err := client.New(t.Context(), client.Config{Addr: addr, TLS: c.rootTLS(t), RetryTimeout: converge, ProducerID: "the same producer"})
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, cl.Close()) })
+		return cl
+	}
+	first := newClient()
+	waitForServers(t, first, 3)
+	off, err := first.Produce(t.Context(), []byte("once"))
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), off)
+
+	require.NoError(t, c.agents[0].Shutdown()) // the leader
+	retry := newClient()
+	off, err = retry.Produce(t.Context(), []byte("once"))
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), off, "the new leader must answer a retry with the first append's offset")
+	off, err = retry.Produce(t.Context(), []byte("next"))
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), off, "the retry must not have been stored: the next record follows the first")
+	require.Equal(t, "next", string(consumeEventually(t, retry, 1).GetValue()))
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -39,6 +40,11 @@ type Config struct {
 	// the call's context may end it sooner. Zero means
 	// DefaultRetryTimeout.
 	RetryTimeout time.Duration
+	// ProducerID names this client's produces, so that the log recognises
+	// a retry and appends nothing twice. It must be unique to one client
+	// at a time, and at most 256 bytes. Empty means a random one, new for
+	// each [New].
+	ProducerID string
 }
 
 // validate reports a Config the client cannot run with.
@@ -50,14 +56,22 @@ func (c Config) validate() error {
 		return errors.New("Config.TLS is nil: the servers accept only mutual TLS")
 	case c.RetryMin < 0 || c.RetryMax < 0 || c.RetryTimeout < 0:
 		return fmt.Errorf("Config.RetryMin (%s), RetryMax (%s) and RetryTimeout (%s) must not be negative", c.RetryMin, c.RetryMax, c.RetryTimeout)
+	case len(c.ProducerID) > maxProducerIDBytes:
+		return fmt.Errorf("Config.ProducerID is %d bytes long, more than %d", len(c.ProducerID), maxProducerIDBytes)
 	case c.RetryMax != 0 && c.RetryMin > c.RetryMax:
 		return fmt.Errorf("Config.RetryMin (%s) must not be more than RetryMax (%s)", c.RetryMin, c.RetryMax)
 	}
 	return nil
 }
 
+// maxProducerIDBytes is the servers' bound on a producer ID.
+const maxProducerIDBytes = 256
+
 // withDefaults returns c with its zero fields set to their defaults.
 func (c Config) withDefaults() Config {
+	if c.ProducerID == "" {
+		c.ProducerID = rand.Text() // 26 characters, 130 random bits
+	}
 	if c.RetryMin == 0 {
 		c.RetryMin = DefaultRetryMin
 	}

@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
-
-// reasonLeadershipLost is the ErrorInfo reason of a produce whose server
-// lost the leadership while appending (see internal/server's errors.go).
-const reasonLeadershipLost = "LEADERSHIP_LOST"
 
 // retry calls attempt until it returns nil or an error that [retryable]
 // refuses, or until c.config.RetryTimeout has passed since the first try or
@@ -40,23 +35,11 @@ func (c *Client) retry(ctx context.Context, attempt func(ctx context.Context) er
 }
 
 // retryable reports whether a call that failed with err may be tried
-// again: codes.Unavailable, which the servers give for "not the leader"
-// and "shutting down", and gRPC for a server it cannot reach; but not a
-// lost leadership, after which the record may be in the log already.
+// again: codes.Unavailable, which the servers give for "not the leader",
+// "lost the leadership" and "shutting down", and gRPC for a server it
+// cannot reach. Trying a produce again is safe even when the first try may
+// have been appended: the client sends it with the same producer ID and
+// sequence, and the log answers with the first append's offset.
 func retryable(err error) bool {
-	return status.Code(err) == codes.Unavailable && reason(err) != reasonLeadershipLost
-}
-
-// reason returns the Reason of err's ErrorInfo detail, or "".
-func reason(err error) string {
-	st, ok := status.FromError(err)
-	if !ok {
-		return ""
-	}
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
+	return status.Code(err) == codes.Unavailable
 }

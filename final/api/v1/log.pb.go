@@ -112,8 +112,17 @@ func (x *Record) GetOrigin() string {
 // ProduceRequest carries the record to append. Its offset is ignored: the
 // log decides where a record goes.
 type ProduceRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Record        *Record                `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Record *Record                `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
+	// producer_id names the client that sends the record, for idempotent
+	// produce: together with sequence it lets the log recognise a retry of a
+	// record it has appended already, and answer with that record's offset
+	// instead of appending it again. Empty means no deduplication. At most
+	// 256 bytes.
+	ProducerId string `protobuf:"bytes,2,opt,name=producer_id,json=producerId,proto3" json:"producer_id,omitempty"`
+	// sequence numbers the producer's records: a new one for each record, the
+	// same one for every retry of it. Only meaningful with producer_id.
+	Sequence      uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -153,6 +162,20 @@ func (x *ProduceRequest) GetRecord() *Record {
 		return x.Record
 	}
 	return nil
+}
+
+func (x *ProduceRequest) GetProducerId() string {
+	if x != nil {
+		return x.ProducerId
+	}
+	return ""
+}
+
+func (x *ProduceRequest) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
 }
 
 // ProduceResponse carries the offset of the appended record.
@@ -447,9 +470,12 @@ const file_api_v1_log_proto_rawDesc = "" +
 	"\x06offset\x18\x02 \x01(\x04R\x06offset\x12\x12\n" +
 	"\x04term\x18\x03 \x01(\x04R\x04term\x12\x12\n" +
 	"\x04type\x18\x04 \x01(\rR\x04type\x12\x16\n" +
-	"\x06origin\x18\x05 \x01(\tR\x06origin\"8\n" +
+	"\x06origin\x18\x05 \x01(\tR\x06origin\"u\n" +
 	"\x0eProduceRequest\x12&\n" +
-	"\x06record\x18\x01 \x01(\v2\x0e.log.v1.RecordR\x06record\")\n" +
+	"\x06record\x18\x01 \x01(\v2\x0e.log.v1.RecordR\x06record\x12\x1f\n" +
+	"\vproducer_id\x18\x02 \x01(\tR\n" +
+	"producerId\x12\x1a\n" +
+	"\bsequence\x18\x03 \x01(\x04R\bsequence\")\n" +
 	"\x0fProduceResponse\x12\x16\n" +
 	"\x06offset\x18\x01 \x01(\x04R\x06offset\"(\n" +
 	"\x0eConsumeRequest\x12\x16\n" +

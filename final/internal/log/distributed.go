@@ -132,7 +132,24 @@ func (l *DistributedLog) setupRaft(dataDir string) error {
 // naming the leader, if known. An error may come after Raft committed the
 // record (a timeout, a lost leadership); the record may then be in the log.
 func (l *DistributedLog) Append(record *api.Record) (uint64, error) {
-	res, err := l.apply(AppendRequestType, &api.ProduceRequest{Record: record})
+	return l.AppendFrom("", 0, record)
+}
+
+// AppendFrom is [DistributedLog.Append] made idempotent: record is the
+// one with sequence of the producer producerID, and if the log has
+// appended that one already (the producer is retrying after a lost answer
+// or a leader change), it appends nothing and returns the offset of the
+// first append. Sequences need not be consecutive nor arrive in order;
+// the log remembers the latest [DedupWindow] of each producer, and returns
+// an error wrapping [ErrSequenceTooOld] for one older than those, and
+// [ErrProducerIDTooLong] for an ID longer than [MaxProducerIDBytes]. An
+// empty producerID makes it Append. What the log remembers is replicated,
+// kept in snapshots and rebuilt when Raft replays its log.
+func (l *DistributedLog) AppendFrom(producerID string, sequence uint64, record *api.Record) (uint64, error) {
+	if len(producerID) > MaxProducerIDBytes {
+		return 0, ErrProducerIDTooLong
+	}
+	res, err := l.apply(AppendRequestType, &api.ProduceRequest{Record: record, ProducerId: producerID, Sequence: sequence})
 	if err != nil {
 		return 0, err
 	}

@@ -23,18 +23,22 @@ const (
 var _ raft.FSM = (*fsm)(nil)
 
 // fsm is the finite-state machine Raft replicates: a [Log] holding the
-// records the clients produced. Raft calls Apply with each committed command,
-// in log order, on every server, so every server's log ends up the same.
+// records the clients produced, and the table of producers that makes
+// produce idempotent. Raft calls Apply with each committed command, in log
+// order, on every server, so every server's log and table end up the same.
 // Raft never calls Apply, Snapshot and Restore at the same time.
 type fsm struct {
-	log      *Log
-	appended notifier // woken after every Apply and Restore
+	log       *Log
+	producers producers // nil until the first producer's append
+	appended  notifier  // woken after every Apply and Restore
 }
 
 // Apply implements raft.FSM: it carries out one committed command. For an
 // append it returns the *api.ProduceResponse with the record's offset, and
-// an error for a command it cannot read or carry out. It wakes the waiters
-// of [DistributedLog.NextAppend] either way.
+// an error for a command it cannot read or carry out. An append from a
+// producer whose sequence was appended already appends nothing and returns
+// the offset of that first append. It wakes the waiters of
+// [DistributedLog.NextAppend] either way.
 func (f *fsm) Apply(entry *raft.Log) any {
 	defer f.appended.notify()
 	if len(entry.Data) == 0 {
@@ -47,11 +51,30 @@ func (f *fsm) Apply(entry *raft.Log) any {
 	if err := proto.Unmarshal(entry.Data[1:], &req); err != nil {
 		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
 	}
+	id, sequence := req.GetProducerId(), req.GetSequence()
+	if id != "" {
+		if len(id) > MaxProducerIDBytes {
+			return fmt.Errorf("raft entry %d: %w", entry.Index, ErrProducerIDTooLong)
+		}
+		off, found, err := f.producers.lookup(id, sequence)
+		if err != nil {
+			return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+		}
+		if found {
+			return &api.ProduceResponse{Offset: off}
+		}
+	}
 	// The log sets the offset; nothing else of the client's record but its
 	// value is kept.
 	off, err := f.log.Append(&api.Record{Value: req.GetRecord().GetValue()})
 	if err != nil {
 		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+	}
+	if id != "" {
+		if f.producers == nil {
+			f.producers = producers{}
+		}
+		f.producers.record(id, sequence, off)
 	}
 	return &api.ProduceResponse{Offset: off}
 }

@@ -22,7 +22,8 @@ import (
 //
 //	[8-byte big-endian length n][n bytes: the api.Record in protobuf]
 //
-// The records carry their offsets, which Restore checks.
+// The records carry their offsets, which Restore checks. The table of
+// producers follows them (see snapshot_producers.go).
 const (
 	// snapshotHeaderWidth is the size of the first offset and the count.
 	snapshotHeaderWidth = 16
@@ -42,12 +43,13 @@ var _ raft.FSMSnapshot = (*snapshot)(nil)
 type snapshot struct {
 	log         *Log
 	first, next uint64
+	producers   producers // a copy, taken with the range
 }
 
 // Snapshot implements raft.FSM: it fixes the records the snapshot holds.
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	first, next := f.log.bounds()
-	return &snapshot{log: f.log, first: first, next: next}, nil
+	return &snapshot{log: f.log, first: first, next: next, producers: f.producers.clone()}, nil
 }
 
 // Persist implements raft.FSMSnapshot: it writes the records into sink and
@@ -83,6 +85,9 @@ func (s *snapshot) write(w io.Writer) error {
 			return err
 		}
 	}
+	if err := writeProducers(bw, s.producers); err != nil {
+		return err
+	}
 	return bw.Flush()
 }
 
@@ -91,7 +96,7 @@ func (s *snapshot) write(w io.Writer) error {
 func (s *snapshot) Release() {}
 
 // Restore implements raft.FSM: it replaces the log with the snapshot's
-// records. It returns an error wrapping [ErrCorrupt] for a snapshot that is
+// records, and the table of producers with the snapshot's. It returns an error wrapping [ErrCorrupt] for a snapshot that is
 // not in the format Persist writes, after reading no more of it than it
 // holds.
 func (f *fsm) Restore(r io.ReadCloser) error {
@@ -137,8 +142,10 @@ func (f *fsm) Restore(r io.ReadCloser) error {
 			return fmt.Errorf("restore snapshot: %w", err)
 		}
 	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return fmt.Errorf("%w: snapshot has bytes after its %d records", ErrCorrupt, count)
+	producers, err := readProducers(br)
+	if err != nil {
+		return err
 	}
+	f.producers = producers
 	return nil
 }

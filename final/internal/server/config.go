@@ -115,6 +115,27 @@ type CommitLog interface {
 	Read(offset uint64) (*api.Record, error)
 }
 
+// ProducerLog is a CommitLog that makes produce idempotent: it appends a
+// producer's record with a given sequence at most once. internal/log's
+// DistributedLog is one. The server uses it for requests with a
+// producer_id; with a CommitLog that is not one, such requests end with
+// code Unimplemented.
+type ProducerLog interface {
+	// AppendFrom appends record as producerID's record with sequence and
+	// returns its offset, or, if that one was appended already, appends
+	// nothing and returns the offset of the first append.
+	AppendFrom(producerID string, sequence uint64, record *api.Record) (uint64, error)
+}
+
+// appendFrom appends through l's AppendFrom, if l is a [ProducerLog].
+func appendFrom(l CommitLog, producerID string, sequence uint64, record *api.Record) (uint64, error) {
+	p, ok := l.(ProducerLog)
+	if !ok {
+		return 0, errNoProducers
+	}
+	return p.AppendFrom(producerID, sequence, record)
+}
+
 // Authorizer is what the server needs from an ACL. internal/auth's
 // *Authorizer is one. It must be safe for concurrent use.
 type Authorizer interface {

@@ -50,9 +50,22 @@ func (s *grpcServer) appendError(err error) error {
 	if errors.As(err, &notLeader) {
 		return notLeaderStatus(notLeader)
 	}
+	switch {
+	case errors.Is(err, errNoProducers):
+		return err
+	case errors.Is(err, log.ErrSequenceTooOld):
+		return status.Errorf(codes.FailedPrecondition, "%v: the record may be in the log already; send it with a new sequence only if a duplicate is acceptable", err)
+	case errors.Is(err, log.ErrProducerIDTooLong):
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
 	s.logger.Error("append failed", zap.Error(err))
 	return status.Error(codes.Internal, "the server could not append the record")
 }
+
+// errNoProducers is what a produce with a producer_id ends with on a
+// server whose log cannot deduplicate ([ProducerLog]): appending without
+// it would break the promise the client relies on.
+var errNoProducers = status.Error(codes.Unimplemented, "this server's log does not support idempotent produce: send no producer_id")
 
 // errShuttingDown is what a call that reaches a closed log ends with. A
 // server closes its log when it shuts down, and a call can still arrive

@@ -88,8 +88,20 @@ func newMeteredLog(commitLog CommitLog, provider metric.MeterProvider) (*metered
 // if that worked, counts one record and its value's bytes and records how
 // long the append took, in seconds. A failed append counts nothing.
 func (l *meteredLog) Append(record *api.Record) (uint64, error) {
+	return l.metered(record, func() (uint64, error) { return l.CommitLog.Append(record) })
+}
+
+// AppendFrom implements [ProducerLog] as Append does: a retry that the log
+// recognises counts as a record produced again.
+func (l *meteredLog) AppendFrom(producerID string, sequence uint64, record *api.Record) (uint64, error) {
+	return l.metered(record, func() (uint64, error) { return appendFrom(l.CommitLog, producerID, sequence, record) })
+}
+
+// metered records the metrics of the append of record that appendRecord
+// makes.
+func (l *meteredLog) metered(record *api.Record, appendRecord func() (uint64, error)) (uint64, error) {
 	start := time.Now()
-	off, err := l.CommitLog.Append(record)
+	off, err := appendRecord()
 	if err != nil {
 		return off, err
 	}

@@ -30,15 +30,29 @@ func newNotifyingLog(commitLog CommitLog) *notifyingLog {
 // everyone waiting on a channel from [notifyingLog.nextAppend].
 func (l *notifyingLog) Append(record *api.Record) (uint64, error) {
 	off, err := l.CommitLog.Append(record)
+	l.wake()
+	return off, err
+}
+
+// AppendFrom implements [ProducerLog]: it appends through the wrapped
+// log's AppendFrom, then wakes the waiters as Append does.
+func (l *notifyingLog) AppendFrom(producerID string, sequence uint64, record *api.Record) (uint64, error) {
+	off, err := appendFrom(l.CommitLog, producerID, sequence, record)
+	l.wake()
+	return off, err
+}
+
+// wake wakes everyone waiting on a channel from
+// [notifyingLog.nextAppend].
+func (l *notifyingLog) wake() {
 	// Wake the waiters even after an error: the log may have stored the
 	// record anyway, and a waiter that finds nothing new waits again.
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.appended != nil {
 		close(l.appended)
 		l.appended = nil
 	}
-	l.mu.Unlock()
-	return off, err
 }
 
 // appendNotifier is a CommitLog that says itself when it grows, such as

@@ -11,20 +11,33 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
+	"github.com/proglog-workshop/proglog/final/internal/log"
 )
 
 // Produce implements api.LogServer: it appends the request's record to the
 // log and answers with the offset the log gave it. The request is left as
-// the client sent it. A request without a record is InvalidArgument; a
-// failed append ends with the status of [grpcServer.appendError].
+// the client sent it. A request with a producer_id is idempotent (see
+// [ProducerLog]): a retry is answered with the first append's offset. A
+// request without a record, or with a producer_id longer than
+// log.MaxProducerIDBytes, is InvalidArgument; a failed append ends with
+// the status of [grpcServer.appendError].
 func (s *grpcServer) Produce(ctx context.Context, req *api.ProduceRequest) (*api.ProduceResponse, error) {
 	if req.GetRecord() == nil {
 		return nil, status.Error(codes.InvalidArgument, "produce request has no record")
 	}
+	if len(req.GetProducerId()) > log.MaxProducerIDBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "producer_id is %d bytes long, more than %d", len(req.GetProducerId()), log.MaxProducerIDBytes)
+	}
 	// The log sets the offset of the record it appends: give it a copy, so
 	// that the request stays as the client sent it.
 	record := proto.Clone(req.GetRecord()).(*api.Record)
-	off, err := s.log.Append(record)
+	var off uint64
+	var err error
+	if req.GetProducerId() == "" {
+		off, err = s.log.Append(record)
+	} else {
+		off, err = s.log.AppendFrom(req.GetProducerId(), req.GetSequence(), record)
+	}
 	if err != nil {
 		return nil, s.appendError(err)
 	}
