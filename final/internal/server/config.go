@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
@@ -24,6 +25,14 @@ const (
 	// DefaultMaxConsumeStreamsPerConn is Config.MaxConsumeStreamsPerConn
 	// when it is zero.
 	DefaultMaxConsumeStreamsPerConn = 8
+	// DefaultHandshakeTimeout is Config.HandshakeTimeout when it is zero:
+	// ample for a TLS and HTTP/2 handshake across a continent, and 12 times
+	// shorter than gRPC's own default of 120 s.
+	DefaultHandshakeTimeout = 10 * time.Second
+	// DefaultKeepaliveMinTime is Config.KeepaliveMinTime when it is zero.
+	// gRPC clients never ping more often than every 10 s, so a well-behaved
+	// client is never refused.
+	DefaultKeepaliveMinTime = 5 * time.Second
 )
 
 // Config configures the server [NewGRPCServer] makes. CommitLog and
@@ -50,6 +59,18 @@ type Config struct {
 	// once with code ResourceExhausted. Zero means
 	// DefaultMaxConsumeStreamsPerConn.
 	MaxConsumeStreamsPerConn int
+	// HandshakeTimeout bounds how long a new connection may take to finish
+	// its TLS and HTTP/2 handshakes; the server closes one that takes
+	// longer, so that clients that connect and send nothing (or stop
+	// half-way) hold no goroutine and no file descriptor for long. Zero
+	// means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+	// KeepaliveMinTime is the shortest interval at which the server lets a
+	// client ping it, with or without calls open. A client that pings more
+	// often is sent GOAWAY ("too_many_pings") and its connection closed,
+	// so that pings cannot be used to keep the server busy. Zero means
+	// DefaultKeepaliveMinTime.
+	KeepaliveMinTime time.Duration
 
 	// Logger receives one line per call (see logging.go), and what the
 	// server does not tell its clients: the full error behind a failed read
@@ -74,6 +95,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("Config.MaxConsumeStreams (%d) must not be negative", c.MaxConsumeStreams)
 	case c.MaxConsumeStreamsPerConn < 0:
 		return fmt.Errorf("Config.MaxConsumeStreamsPerConn (%d) must not be negative", c.MaxConsumeStreamsPerConn)
+	case c.HandshakeTimeout < 0:
+		return fmt.Errorf("Config.HandshakeTimeout (%s) must not be negative", c.HandshakeTimeout)
+	case c.KeepaliveMinTime < 0:
+		return fmt.Errorf("Config.KeepaliveMinTime (%s) must not be negative", c.KeepaliveMinTime)
 	case c.Authorizer == nil:
 		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
 	}
@@ -90,6 +115,12 @@ func (c *Config) withDefaults() *Config {
 	}
 	if filled.MaxConsumeStreamsPerConn == 0 {
 		filled.MaxConsumeStreamsPerConn = DefaultMaxConsumeStreamsPerConn
+	}
+	if filled.HandshakeTimeout == 0 {
+		filled.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if filled.KeepaliveMinTime == 0 {
+		filled.KeepaliveMinTime = DefaultKeepaliveMinTime
 	}
 	if filled.Logger == nil {
 		filled.Logger = zap.NewNop()

@@ -2,11 +2,13 @@ package server
 
 import (
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
@@ -29,6 +31,14 @@ const (
 	// records for a client that does not read, have tighter limits of their
 	// own: Config.MaxConsumeStreams and Config.MaxConsumeStreamsPerConn.
 	MaxConcurrentStreams = 100
+	// KeepaliveTime is how long a connection may stay silent before the
+	// server pings the client, and KeepaliveTimeout how long it then waits
+	// for the answer before it closes the connection. A client that
+	// vanished without closing its connection (a crashed machine, a cut
+	// cable) so frees its ConsumeStream slots within about a minute and a
+	// half, rather than gRPC's default of two hours.
+	KeepaliveTime    = time.Minute
+	KeepaliveTimeout = 20 * time.Second
 )
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
@@ -60,6 +70,14 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 	defaults := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(MaxMessageBytes),
 		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
+		grpc.ConnectionTimeout(config.HandshakeTimeout),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+			MinTime: config.KeepaliveMinTime,
+			// A client that follows the log has no call open between two
+			// ConsumeStreams, and may keep its connection alive meanwhile.
+			PermitWithoutStream: true,
+		}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{Time: KeepaliveTime, Timeout: KeepaliveTimeout}),
 		// Logging comes first, so that its line has the code the client
 		// gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),

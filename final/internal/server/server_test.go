@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -97,6 +98,8 @@ func TestNewGRPCServerConfig(t *testing.T) {
 		{"no CommitLog", &Config{}},
 		{"a negative MaxConsumeStreams", &Config{CommitLog: newLog(t), MaxConsumeStreams: -1}},
 		{"a negative MaxConsumeStreamsPerConn", &Config{CommitLog: newLog(t), MaxConsumeStreamsPerConn: -1}},
+		{"a negative HandshakeTimeout", &Config{CommitLog: newLog(t), HandshakeTimeout: -time.Second}},
+		{"a negative KeepaliveMinTime", &Config{CommitLog: newLog(t), KeepaliveMinTime: -time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
@@ -110,6 +113,9 @@ func TestNewGRPCServerConfig(t *testing.T) {
 		srv := newgrpcServer(&Config{CommitLog: newLog(t)})
 		require.Equal(t, DefaultMaxConsumeStreams, srv.streams.limit)
 		require.Equal(t, DefaultMaxConsumeStreamsPerConn, srv.streams.limitPerConn)
+		filled := (&Config{}).withDefaults()
+		require.Equal(t, DefaultHandshakeTimeout, filled.HandshakeTimeout)
+		require.Equal(t, DefaultKeepaliveMinTime, filled.KeepaliveMinTime)
 		require.NotNil(t, srv.logger)
 	})
 }
