@@ -13,8 +13,8 @@ test: test-tool verify test-final ## every test and proof: what CI runs
 test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
 
-test-final: ## the tests of final/, the complete service
-	cd final && go test -race ./...
+test-final: ## vet, gofmt and the tests of final/, the complete service
+	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race ./...
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify
