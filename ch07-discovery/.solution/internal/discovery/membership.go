@@ -21,8 +21,8 @@ type Membership struct {
 	handler Handler
 	logger  *zap.Logger
 	serf    *serf.Serf
-	// events is Serf's EventCh. Unbuffered: readEvents takes each event as
-	// soon as Serf sends it, and queue absorbs bursts.
+	// events is Serf's EventCh. readEvents empties it at once and queue
+	// absorbs bursts; its buffer is for after Leave (see eventsBuffer).
 	events chan serf.Event
 	queue  *eventQueue
 	// done is closed by Leave to stop readEvents and dispatch.
@@ -33,6 +33,13 @@ type Membership struct {
 	leaveOnce sync.Once
 	leaveErr  error // Leave's result, set once
 }
+
+// eventsBuffer is the room in Membership.events. Serf forwards events to
+// it from a goroutine of its own that reads from a queue of 1024 events and
+// may go on forwarding what is queued after Shutdown, when readEvents has
+// stopped. A buffer larger than that queue lets it finish and exit instead
+// of blocking forever on a channel nobody reads.
+const eventsBuffer = 2048
 
 // New starts a Serf agent on config.BindAddr with config's name and tags,
 // joins the cluster through config.StartJoinAddrs (if any), and reports the
@@ -53,7 +60,7 @@ func New(handler Handler, config Config) (*Membership, error) {
 		Config:  config,
 		handler: handler,
 		logger:  logger.Named("membership"),
-		events:  make(chan serf.Event),
+		events:  make(chan serf.Event, eventsBuffer),
 		queue:   newEventQueue(),
 		done:    make(chan struct{}),
 	}
