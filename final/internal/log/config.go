@@ -64,6 +64,9 @@ type Config struct {
 	// one that survives; with 0, a power failure still can, and [NewLog]
 	// then reports the hole as [ErrCorrupt].
 	SyncEvery uint64
+	// Retention bounds how much of its history the log keeps, by dropping
+	// its oldest segments. The zero value keeps everything.
+	Retention Retention
 }
 
 // Defaults for the zero fields of a Config.
