@@ -64,14 +64,14 @@ type testNode struct {
 
 // cluster is a test cluster sharing one set of certificates.
 type cluster struct {
-	t                  *testing.T
+	t                  testing.TB
 	serverTLS, peerTLS *tls.Config
 	snapshotThreshold  uint64 // 0: raft's default
 	trailingLogs       uint64 // 0: raft's default
 	nodes              []*testNode
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	serverTLS, peerTLS, _ := raftTLS(t)
 	return &cluster{t: t, serverTLS: serverTLS, peerTLS: peerTLS}
@@ -125,7 +125,7 @@ func (n *testNode) close(t testing.TB) {
 }
 
 // startCluster starts n nodes; the first bootstraps and joins the others.
-func startCluster(t *testing.T, n int) *cluster {
+func startCluster(t testing.TB, n int) *cluster {
 	t.Helper()
 	c := newCluster(t)
 	for i := range n {
