@@ -99,5 +99,8 @@ func (c Config) validate() error {
 	if c.Segment.MaxIndexBytes > maxIndexBytes {
 		return fmt.Errorf("Segment.MaxIndexBytes (%d) must be at most %d: index entries hold offsets in %d bytes", c.Segment.MaxIndexBytes, uint64(maxIndexBytes), offWidth)
 	}
+	if c.Retention.MaxAge < 0 {
+		return fmt.Errorf("Retention.MaxAge (%s) must not be negative: 0 keeps segments of any age", c.Retention.MaxAge)
+	}
 	return nil
 }

@@ -66,6 +66,7 @@ type testNode struct {
 type cluster struct {
 	t                  testing.TB
 	serverTLS, peerTLS *tls.Config
+	base               Config // every node's configuration before Raft's part
 	snapshotThreshold  uint64 // 0: raft's default
 	trailingLogs       uint64 // 0: raft's default
 	nodes              []*testNode
@@ -79,7 +80,7 @@ func newCluster(t testing.TB) *cluster {
 
 // config returns the log configuration of node id, listening on ln.
 func (c *cluster) config(id string, ln net.Listener, bootstrap bool) Config {
-	var conf Config
+	conf := c.base
 	conf.Raft.LocalID = raft.ServerID(id)
 	conf.Raft.StreamLayer = NewStreamLayer(ln, c.serverTLS, c.peerTLS)
 	conf.Raft.Bootstrap = bootstrap
