@@ -63,6 +63,10 @@ type Config struct {
 	// if appends are waiting, so that a crash does not lose records before
 	// one that survives; with 0, a power failure still can, and [NewLog]
 	// then reports the hole as [ErrCorrupt].
+	//
+	// A [DistributedLog] applies SyncEvery to the log its records are
+	// applied to, which it rebuilds from Raft when it starts; Raft's own
+	// log ignores it and syncs before every acknowledgement.
 	SyncEvery uint64
 	// Retention bounds how much of its history the log keeps, by dropping
 	// its oldest segments. The zero value keeps everything.

@@ -132,9 +132,14 @@ func (l *DistributedLog) setupRaft(dataDir string) error {
 	if err := l.raftLog.log.check(); err != nil {
 		return err
 	}
-	if l.stable, err = raftboltdb.NewBoltStore(filepath.Join(dir, "stable")); err != nil {
+	// The stable store holds the current term and this server's vote: a
+	// server that forgot its vote in a crash could vote twice in one term.
+	// NoSync stays off, so that bbolt syncs every write before it returns.
+	if l.stable, err = raftboltdb.New(raftboltdb.Options{Path: filepath.Join(dir, "stable"), NoSync: false}); err != nil {
 		return err
 	}
+	// Raft's FileSnapshotStore syncs a snapshot's file, its metadata and
+	// their directory before the snapshot counts.
 	snapshots, err := raft.NewFileSnapshotStoreWithLogger(dir, retainSnapshots, raftConfig.Logger.Named("snapshots"))
 	if err != nil {
 		return err
@@ -218,12 +223,16 @@ func (l *DistributedLog) apply(reqType RequestType, req proto.Message) (any, err
 
 // Read returns the record at offset off from this server's log. A follower
 // may not have applied the latest records yet: reads are fast but may lag.
-// It returns [ErrOffsetOutOfRange] for an offset the log does not hold.
+// It returns [ErrOffsetOutOfRange] for an offset the log does not hold:
+// past the end, or below [DistributedLog.LowestOffset] once retention
+// dropped it.
 func (l *DistributedLog) Read(off uint64) (*api.Record, error) {
 	return l.log.Read(off)
 }
 
 // LowestOffset returns the offset of the first record this server holds.
+// It rises as Config.Retention drops old segments, and may differ a little
+// between servers (see [Retention]).
 func (l *DistributedLog) LowestOffset() (uint64, error) {
 	return l.log.LowestOffset()
 }

@@ -142,3 +142,18 @@ func TestLogStoreCrash(t *testing.T) {
 	}
 	t.Logf("%d entries acknowledged, %d recovered", acked, next-1)
 }
+
+// TestLogStoreIgnoresRetention opens a log store with a retention that
+// would keep nothing but the active segment: Raft's log must keep every
+// entry anyway, since only Raft may delete its entries.
+func TestLogStoreIgnoresRetention(t *testing.T) {
+	c := smallConfig(2)
+	c.Retention.MaxBytes = 1
+	s, err := newLogStore(t.TempDir(), c)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() }) // closed once; Close twice only fails
+	require.NoError(t, s.StoreLogs(entries(1, 9, 1)))
+	first, err := s.FirstIndex()
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), first, "retention must not cut Raft's log")
+}
