@@ -34,6 +34,9 @@ type Log struct {
 	// dirUnsynced says that a segment's files were created or removed
 	// since the last [Log.Sync], which must then sync the directory too.
 	dirUnsynced bool
+	// holds are the offsets from which retention must keep every record,
+	// for the snapshots that asked ([Log.hold]); a multiset.
+	holds []uint64
 }
 
 // NewLog opens the log in dir, creating dir and a first, empty segment if

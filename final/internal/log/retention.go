@@ -2,7 +2,10 @@ package log
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -74,9 +77,16 @@ func (l *Log) retain() error {
 	if r.Now != nil {
 		now = r.Now
 	}
+	held := uint64(math.MaxUint64)
+	if len(l.holds) > 0 {
+		held = slices.Min(l.holds)
+	}
 	drop := 0
 	for ; drop < len(l.segments)-1; drop++ {
 		s := l.segments[drop]
+		if s.nextOffset > held {
+			break // it holds records a reader still needs
+		}
 		tooOld := false
 		if r.MaxAge > 0 {
 			written, err := modTime(s.store.Name())
@@ -103,4 +113,29 @@ func modTime(path string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return fi.ModTime(), nil
+}
+
+// hold keeps retention from dropping any of the records the log holds
+// now, [first, next), until release is called (once): a snapshot that Raft
+// persists in the background reads its records after Apply has gone on
+// appending, and rolling over to new segments, meanwhile. Truncate is not
+// held back. It returns [ErrClosed] once the log is closed.
+func (l *Log) hold() (first, next uint64, release func(), err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return 0, 0, nil, ErrClosed
+	}
+	first, next = l.segments[0].baseOffset, l.activeSegment.nextOffset
+	l.holds = append(l.holds, first)
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			i := slices.Index(l.holds, first)
+			l.holds = slices.Delete(l.holds, i, i+1)
+		})
+	}
+	return first, next, release, nil
 }

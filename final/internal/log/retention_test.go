@@ -1,6 +1,7 @@
 package log
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -124,4 +125,30 @@ func TestRetentionRejectsNegativeAge(t *testing.T) {
 	c.Retention.MaxAge = -time.Second
 	_, err := NewLog(t.TempDir(), c)
 	require.ErrorContains(t, err, "Retention.MaxAge")
+}
+
+// TestSnapshotHoldsRetentionBack takes a snapshot of a log that retains
+// only its active segment and appends past it before persisting: the
+// snapshot's records must still be there to persist, and retention must
+// drop them once Raft releases the snapshot.
+func TestSnapshotHoldsRetentionBack(t *testing.T) {
+	c := smallConfig(2)
+	c.Retention.MaxBytes = 1 // only the active segment
+	f := &fsm{log: newTestLog(t, c)}
+	appendToLog(t, f.log, "a", "b", "c")
+	require.Equal(t, []string{"2:c"}, values(t, f.log), "retention must have dropped the full segment")
+	snap, err := f.Snapshot()
+	require.NoError(t, err)
+	appendToLog(t, f.log, "d", "e", "f") // two rolls, while the snapshot waits
+	sink := &memorySink{}
+	require.NoError(t, snap.Persist(sink), "the records of a snapshot must stay until Raft releases it")
+	snap.Release()
+
+	restored := &fsm{log: newTestLog(t, Config{})}
+	require.NoError(t, restored.Restore(io.NopCloser(&sink.Buffer)))
+	require.Equal(t, []string{"2:c"}, values(t, restored.log), "a snapshot must hold the records retained when it was taken")
+
+	appendToLog(t, f.log, "g")
+	require.NoError(t, f.log.Retain())
+	require.Equal(t, []string{"6:g"}, values(t, f.log), "once released, the records must go")
 }
