@@ -23,7 +23,8 @@ import (
 // between servers by a few segments (their segments start where their last
 // snapshot did). Raft's own log is not cut by Retention: Raft deletes its
 // entries once a snapshot holds them (Config.Raft.SnapshotThreshold and
-// TrailingLogs), and a snapshot holds only the records the server retained.
+// TrailingLogs), and a snapshot holds only the records the server retained,
+// which retention keeps until Raft has persisted the snapshot.
 type Retention struct {
 	// MaxBytes bounds the size in bytes of the log's records as stored
 	// (lengths and checksums included; the index adds 12 bytes a record):
