@@ -63,7 +63,14 @@ type Config struct {
 	// if appends are waiting, so that a crash does not lose records before
 	// one that survives; with 0, a power failure still can, and [NewLog]
 	// then reports the hole as [ErrCorrupt].
+	//
+	// A [DistributedLog] applies SyncEvery to the log its records are
+	// applied to, which it rebuilds from Raft when it starts; Raft's own
+	// log ignores it and syncs before every acknowledgement.
 	SyncEvery uint64
+	// Retention bounds how much of its history the log keeps, by dropping
+	// its oldest segments. The zero value keeps everything.
+	Retention Retention
 }
 
 // Defaults for the zero fields of a Config.
@@ -95,6 +102,9 @@ func (c Config) validate() error {
 	}
 	if c.Segment.MaxIndexBytes > maxIndexBytes {
 		return fmt.Errorf("Segment.MaxIndexBytes (%d) must be at most %d: index entries hold offsets in %d bytes", c.Segment.MaxIndexBytes, uint64(maxIndexBytes), offWidth)
+	}
+	if c.Retention.MaxAge < 0 {
+		return fmt.Errorf("Retention.MaxAge (%s) must not be negative: 0 keeps segments of any age", c.Retention.MaxAge)
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func TestCrash(t *testing.T) {
 	var next uint64 // the log holds offsets [0, next)
 	acked, cycle := 0, 0
 	for ; cycle < cycles && time.Now().Before(deadline); cycle++ {
-		acks := runCrashChild(t, dir, seed, 1+rng.IntN(40))
+		acks := runCrashChild(t, "TestCrashChild", dir, seed, 1+rng.IntN(40))
 		for i, off := range acks {
 			require.Equal(t, next+uint64(i), off, "cycle %d: the child's records must take the offsets right after the recovered log", cycle)
 		}
@@ -129,12 +129,13 @@ func TestCrash(t *testing.T) {
 	t.Logf("%d cycles, %d records acknowledged, %d recovered", cycle, acked, next)
 }
 
-// runCrashChild starts TestCrashChild on the log in dir, kills it with
+// runCrashChild starts the test child (TestCrashChild, or another that
+// prints the same acknowledgements) on the log in dir, kills it with
 // SIGKILL once it has acknowledged kill records, and returns the offsets of
 // every record it acknowledged, including those printed before it died.
-func runCrashChild(t *testing.T, dir string, seed uint64, kill int) []uint64 {
+func runCrashChild(t *testing.T, child, dir string, seed uint64, kill int) []uint64 {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$")
 	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, fmt.Sprintf("%s=%d", crashSeedEnv, seed))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -3,6 +3,7 @@ package log
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -36,6 +37,30 @@ const (
 // committed records to its own [Log], from which Read reads. It is safe for
 // concurrent use. Create one with [NewDistributedLog] and stop it with
 // [DistributedLog.Close].
+//
+// # Durability
+//
+// An append is acknowledged once a majority of the servers hold it on
+// disk: each server syncs Raft's log before it tells the leader it has the
+// entries, one fsync per batch of entries Raft hands it (a group commit),
+// whatever Config.SyncEvery says. Raft's log checksums every record. Raft's
+// stable store (raft-boltdb) syncs every write, and its snapshots are
+// synced before they count. The applied log is rebuilt from those when a
+// server starts, so Config.SyncEvery only governs it while it runs.
+//
+// A server whose Raft log ends in a torn or damaged record (a crash in the
+// middle of a write) drops that record when it starts, and gets it back
+// from the leader. Damage anywhere else in Raft's log stops
+// [NewDistributedLog] with an error wrapping [ErrCorrupt], a
+// [*CorruptError] naming the file and the byte: the server must not serve
+// or replicate records it cannot read; empty its data directory to have it
+// join again from scratch.
+//
+// # Retention
+//
+// Config.Retention bounds the applied log, each server applying it on its
+// own (see [Retention]); snapshots hold only the records retained, and
+// Raft deletes its own entries once a snapshot holds them.
 type DistributedLog struct {
 	config  Config
 	log     *Log      // the records, as the FSM applied them
@@ -57,7 +82,16 @@ func NewDistributedLog(dataDir string, config Config) (*DistributedLog, error) {
 		return nil, err
 	}
 	if err := l.setupRaft(dataDir); err != nil {
-		return nil, errors.Join(fmt.Errorf("start raft: %w", err), l.Close())
+		err = fmt.Errorf("start raft: %w", err)
+		if l.raft == nil && l.config.Raft.StreamLayer != nil {
+			// Raft's transport closes the stream layer; without Raft,
+			// nothing else would. A transport that Raft refused closed it
+			// already.
+			if cerr := l.config.Raft.StreamLayer.Close(); !errors.Is(cerr, net.ErrClosed) {
+				err = errors.Join(err, cerr)
+			}
+		}
+		return nil, errors.Join(err, l.Close())
 	}
 	return l, nil
 }
@@ -93,9 +127,19 @@ func (l *DistributedLog) setupRaft(dataDir string) error {
 	if l.raftLog, err = newLogStore(filepath.Join(dir, "log"), l.config); err != nil {
 		return err
 	}
-	if l.stable, err = raftboltdb.NewBoltStore(filepath.Join(dir, "stable")); err != nil {
+	// Raft reads its entries back when it starts, and panics on one it
+	// cannot read: find damage first, and say where it is.
+	if err := l.raftLog.log.check(); err != nil {
 		return err
 	}
+	// The stable store holds the current term and this server's vote: a
+	// server that forgot its vote in a crash could vote twice in one term.
+	// NoSync stays off, so that bbolt syncs every write before it returns.
+	if l.stable, err = raftboltdb.New(raftboltdb.Options{Path: filepath.Join(dir, "stable"), NoSync: false}); err != nil {
+		return err
+	}
+	// Raft's FileSnapshotStore syncs a snapshot's file, its metadata and
+	// their directory before the snapshot counts.
 	snapshots, err := raft.NewFileSnapshotStoreWithLogger(dir, retainSnapshots, raftConfig.Logger.Named("snapshots"))
 	if err != nil {
 		return err
@@ -179,12 +223,16 @@ func (l *DistributedLog) apply(reqType RequestType, req proto.Message) (any, err
 
 // Read returns the record at offset off from this server's log. A follower
 // may not have applied the latest records yet: reads are fast but may lag.
-// It returns [ErrOffsetOutOfRange] for an offset the log does not hold.
+// It returns [ErrOffsetOutOfRange] for an offset the log does not hold:
+// past the end, or below [DistributedLog.LowestOffset] once retention
+// dropped it.
 func (l *DistributedLog) Read(off uint64) (*api.Record, error) {
 	return l.log.Read(off)
 }
 
 // LowestOffset returns the offset of the first record this server holds.
+// It rises as Config.Retention drops old segments, and may differ a little
+// between servers (see [Retention]).
 func (l *DistributedLog) LowestOffset() (uint64, error) {
 	return l.log.LowestOffset()
 }

@@ -6,7 +6,8 @@
 // another, and an index, which maps each offset to the record's position in
 // the store. Appends go to the newest segment, the active one; when it is
 // full the log starts a new one. Old segments can be removed as a whole with
-// [Log.Truncate]. The files' layout is described in format.go.
+// [Log.Truncate], or dropped by size and age as Config.Retention says
+// ([Retention]). The files' layout is described in format.go.
 //
 // A [Log] is safe for concurrent use; once closed, it answers every call
 // with [ErrClosed] instead of touching its files. After a crash, opening the log again

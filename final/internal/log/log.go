@@ -31,6 +31,12 @@ type Log struct {
 	segments      []*segment   // in offset order, contiguous; never empty while the log is open
 	activeSegment *segment     // the last of segments
 	syncs         syncer       // applies Config.SyncEvery
+	// dirUnsynced says that a segment's files were created or removed
+	// since the last [Log.Sync], which must then sync the directory too.
+	dirUnsynced bool
+	// holds are the offsets from which retention must keep every record,
+	// for the snapshots that asked ([Log.hold]); a multiset.
+	holds []uint64
 }
 
 // NewLog opens the log in dir, creating dir and a first, empty segment if
@@ -123,6 +129,7 @@ func (l *Log) newSegment(baseOffset uint64) error {
 	}
 	l.segments = append(l.segments, s)
 	l.activeSegment = s
+	l.dirUnsynced = true
 	return nil
 }
 
@@ -179,6 +186,11 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 			return off, err
 		}
 		if err := l.newSegment(off + 1); err != nil {
+			return off, err
+		}
+		// A roll is when the log grows by a whole segment, and when one
+		// more segment can go.
+		if err := l.retain(); err != nil {
 			return off, err
 		}
 	}
@@ -302,6 +314,11 @@ func (l *Log) Truncate(lowest uint64) error {
 	if l.closed {
 		return ErrClosed
 	}
+	return l.truncateLocked(lowest)
+}
+
+// truncateLocked is [Log.Truncate]. Callers must hold l.mu.
+func (l *Log) truncateLocked(lowest uint64) error {
 	// Segments before the active one are never empty: a segment's last
 	// offset is nextOffset-1.
 	remove := 0

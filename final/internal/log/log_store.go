@@ -23,10 +23,20 @@ var _ raft.LogStore = (*logStore)(nil)
 // disagrees with the leader's, and it stores an entry after a gap once a
 // snapshot has been installed. logStore supports all three.
 //
+// It is durable before it returns: Raft acknowledges an entry to the
+// leader, and the leader counts it towards a majority, once StoreLogs has
+// returned, so StoreLogs syncs the entries it wrote, and DeleteRange the
+// suffix it cut, whatever Config.SyncEvery says. Raft hands StoreLogs its
+// entries in batches (up to raft.Config.MaxAppendEntries), and StoreLogs
+// syncs once per batch: a group commit, one fsync for many entries.
+//
 // It is safe for concurrent use: Raft reads entries from its replication
 // goroutines while it stores new ones.
 type logStore struct {
 	log *Log
+	// sync makes what the log wrote durable: [Log.Sync]. Tests wrap it to
+	// count the syncs.
+	sync func() error
 
 	mu sync.RWMutex // guards first, and makes each call's edits one step
 	// first is the lowest index not deleted by DeleteRange. A prefix is
@@ -37,14 +47,22 @@ type logStore struct {
 	first uint64
 }
 
-// newLogStore opens Raft's log in dir.
+// newLogStore opens Raft's log in dir with c's segment sizes. The rest of c
+// is overridden: Raft's log syncs once per StoreLogs rather than every
+// SyncEvery appends; it always checksums its records, so that a bit flipped
+// on disk is found (and a damaged tail repaired) instead of replicated; and
+// it is never cut by Config.Retention, since only Raft may delete its
+// entries, once a snapshot holds them.
 func newLogStore(dir string, c Config) (*logStore, error) {
 	c.Segment.InitialOffset = 1
+	c.Segment.Checksum = true
+	c.SyncEvery = 0
+	c.Retention = Retention{}
 	l, err := NewLog(dir, c)
 	if err != nil {
 		return nil, err
 	}
-	return &logStore{log: l}, nil
+	return &logStore{log: l, sync: l.Sync}, nil
 }
 
 // span returns the first index held and the index the next entry would
@@ -115,7 +133,8 @@ func (s *logStore) StoreLog(entry *raft.Log) error {
 // before the last one first deletes the entries from its index on (Raft
 // overwrites a conflicting suffix). An entry after a gap, or before the
 // first entry, starts the log over at its index: Raft does that after it
-// installs a snapshot, which holds everything before.
+// installs a snapshot, which holds everything before. It syncs once, after
+// the last entry, before it returns.
 func (s *logStore) StoreLogs(entries []*raft.Log) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,13 +166,19 @@ func (s *logStore) StoreLogs(entries []*raft.Log) error {
 			return fmt.Errorf("store raft entry %d: the log put it at offset %d", entry.Index, off)
 		}
 	}
+	if err := s.sync(); err != nil {
+		return fmt.Errorf("store %d raft entries: %w", len(entries), err)
+	}
 	return nil
 }
 
 // DeleteRange implements raft.LogStore: it deletes the entries from min to
 // max, both included. Raft deletes a prefix after a snapshot and a suffix
 // when a follower's entries conflict with the leader's; a range in the
-// middle, which would leave a hole, is an error.
+// middle, which would leave a hole, is an error. A deleted suffix is
+// durable before DeleteRange returns: entries that come back after a crash
+// would be entries the leader replaced. A deleted prefix need not be: what
+// comes back is what a snapshot holds already.
 func (s *logStore) DeleteRange(min, max uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,9 +190,15 @@ func (s *logStore) DeleteRange(min, max uint64) error {
 	case max >= next-1 && min <= first:
 		// Everything goes; the next entry stored says where to start.
 		s.first = 0
-		return s.log.resetAt(next)
+		if err := s.log.resetAt(next); err != nil {
+			return fmt.Errorf("delete raft entries %d-%d: %w", min, max, err)
+		}
+		return s.sync()
 	case max >= next-1:
-		return s.log.truncateFrom(min)
+		if err := s.log.truncateFrom(min); err != nil {
+			return fmt.Errorf("delete raft entries %d-%d: %w", min, max, err)
+		}
+		return s.sync()
 	case min <= first:
 		// Whole segments are removed; the rest of the prefix is hidden.
 		if err := s.log.Truncate(max); err != nil {

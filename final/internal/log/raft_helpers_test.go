@@ -64,14 +64,15 @@ type testNode struct {
 
 // cluster is a test cluster sharing one set of certificates.
 type cluster struct {
-	t                  *testing.T
+	t                  testing.TB
 	serverTLS, peerTLS *tls.Config
+	base               Config // every node's configuration before Raft's part
 	snapshotThreshold  uint64 // 0: raft's default
 	trailingLogs       uint64 // 0: raft's default
 	nodes              []*testNode
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	serverTLS, peerTLS, _ := raftTLS(t)
 	return &cluster{t: t, serverTLS: serverTLS, peerTLS: peerTLS}
@@ -79,7 +80,7 @@ func newCluster(t *testing.T) *cluster {
 
 // config returns the log configuration of node id, listening on ln.
 func (c *cluster) config(id string, ln net.Listener, bootstrap bool) Config {
-	var conf Config
+	conf := c.base
 	conf.Raft.LocalID = raft.ServerID(id)
 	conf.Raft.StreamLayer = NewStreamLayer(ln, c.serverTLS, c.peerTLS)
 	conf.Raft.Bootstrap = bootstrap
@@ -125,7 +126,7 @@ func (n *testNode) close(t testing.TB) {
 }
 
 // startCluster starts n nodes; the first bootstraps and joins the others.
-func startCluster(t *testing.T, n int) *cluster {
+func startCluster(t testing.TB, n int) *cluster {
 	t.Helper()
 	c := newCluster(t)
 	for i := range n {

@@ -30,6 +30,7 @@ func (l *Log) truncateFrom(off uint64) error {
 			return fmt.Errorf("truncate log from %d: %w", off, err)
 		}
 		l.segments = l.segments[:last]
+		l.dirUnsynced = true
 	}
 	l.activeSegment = l.segments[len(l.segments)-1]
 	if err := l.activeSegment.truncateFrom(off); err != nil {

@@ -40,16 +40,24 @@ var _ raft.FSMSnapshot = (*snapshot)(nil)
 // appending, so the range must be fixed up front: copying up to the end of
 // the log at the time of the copy would save records that Raft will apply
 // again after a restore.
+//
+// The range is the records the log retains (see [Retention]), not its
+// whole history, and the snapshot holds retention back from dropping them
+// until Raft releases it.
 type snapshot struct {
 	log         *Log
 	first, next uint64
 	producers   producers // a copy, taken with the range
+	release     func()    // lets retention drop the range again
 }
 
 // Snapshot implements raft.FSM: it fixes the records the snapshot holds.
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
-	first, next := f.log.bounds()
-	return &snapshot{log: f.log, first: first, next: next, producers: f.producers.clone()}, nil
+	first, next, release, err := f.log.hold()
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return &snapshot{log: f.log, first: first, next: next, producers: f.producers.clone(), release: release}, nil
 }
 
 // Persist implements raft.FSMSnapshot: it writes the records into sink and
@@ -91,9 +99,11 @@ func (s *snapshot) write(w io.Writer) error {
 	return bw.Flush()
 }
 
-// Release implements raft.FSMSnapshot. A snapshot holds nothing to release:
-// the records stay in the log.
-func (s *snapshot) Release() {}
+// Release implements raft.FSMSnapshot: retention may drop the snapshot's
+// records again.
+func (s *snapshot) Release() {
+	s.release()
+}
 
 // Restore implements raft.FSM: it replaces the log with the snapshot's
 // records, and the table of producers with the snapshot's. It returns an error wrapping [ErrCorrupt] for a snapshot that is

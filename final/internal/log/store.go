@@ -19,6 +19,9 @@ type store struct {
 	mu   sync.Mutex    // guards buf, size and the file's contents
 	buf  *bufio.Writer // writes to file
 	size uint64        // bytes in the store, counting those still in buf
+	// dirty says that the store was appended to or truncated since its last
+	// successful Sync: [Log.Sync] syncs only the stores that are.
+	dirty bool
 }
 
 var _ io.ReaderAt = (*store)(nil)
@@ -58,6 +61,7 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 	pos = s.size
 	n = lenWidth + uint64(len(p))
 	s.size += n
+	s.dirty = true
 	return n, pos, nil
 }
 
@@ -128,7 +132,23 @@ func (s *store) Sync() error {
 	if err := s.buf.Flush(); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
-	return s.file.Sync()
+	if err := s.file.Sync(); err != nil {
+		return fmt.Errorf("sync store: %w", err)
+	}
+	s.dirty = false
+	return nil
+}
+
+// syncIfDirty is [store.Sync] for a store that was appended to or
+// truncated since its last sync, and nothing for one that was not.
+func (s *store) syncIfDirty() error {
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	if !dirty {
+		return nil
+	}
+	return s.Sync()
 }
 
 // Truncate cuts the store down to its first size bytes, which must end a
@@ -147,6 +167,7 @@ func (s *store) Truncate(size uint64) error {
 		return fmt.Errorf("truncate store: %w", err)
 	}
 	s.size = size
+	s.dirty = true
 	return nil
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
@@ -43,8 +41,9 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		switch {
 		case errors.As(err, &outOfRange):
 			if lowest, ok := s.lowestOffset(); ok && off < lowest {
-				// Truncated away: waiting would never bring it back.
-				return status.Errorf(codes.OutOfRange, "offset %d is gone: the log was truncated and starts at offset %d", off, lowest)
+				// Dropped by retention or a truncation: waiting would
+				// never bring it back.
+				return notRetainedStatus(off, lowest)
 			}
 			// Nothing at off yet: sleep until something is appended.
 			select {

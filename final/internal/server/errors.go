@@ -18,13 +18,17 @@ import (
 // readError turns an error from CommitLog.Read of offset into the error
 // the call ends with. A client learns what it can act on, and nothing of
 // the server's disk: api.ErrOffsetOutOfRange goes as it is (code
-// OutOfRange); a closed log (log.ErrClosed) becomes [errShuttingDown];
+// OutOfRange), unless the offset is below the log's lowest, which gets
+// [notRetainedStatus] (OutOfRange too, naming the lowest); a closed log (log.ErrClosed) becomes [errShuttingDown];
 // damaged bytes (log.ErrCorrupt) become DataLoss naming the offset;
 // anything else becomes Internal. The full error, with the file
 // paths the log puts in it, goes to the server's logger only.
 func (s *grpcServer) readError(offset uint64, err error) error {
 	var outOfRange api.ErrOffsetOutOfRange
 	if errors.As(err, &outOfRange) {
+		if lowest, ok := s.lowestOffset(); ok && offset < lowest {
+			return notRetainedStatus(offset, lowest)
+		}
 		return err
 	}
 	if errors.Is(err, log.ErrClosed) {
