@@ -64,6 +64,12 @@ type Config struct {
 	// one that survives; with 0, a power failure still can, and [NewLog]
 	// then reports the hole as [ErrCorrupt].
 	SyncEvery uint64
+	// MaxProducers is how many producers a [DistributedLog] remembers for
+	// idempotent produce; past it, it forgets the least recently used (see
+	// [DistributedLog.AppendFrom]). Every server of a cluster must have
+	// the same value: they must forget the same producers. Zero means
+	// [DefaultMaxProducers]. A Log ignores it.
+	MaxProducers int
 }
 
 // Defaults for the zero fields of a Config.

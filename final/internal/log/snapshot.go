@@ -43,7 +43,7 @@ var _ raft.FSMSnapshot = (*snapshot)(nil)
 type snapshot struct {
 	log         *Log
 	first, next uint64
-	producers   producers // a copy, taken with the range
+	producers   *producers // a copy, taken with the range
 }
 
 // Snapshot implements raft.FSM: it fixes the records the snapshot holds.
@@ -142,7 +142,7 @@ func (f *fsm) Restore(r io.ReadCloser) error {
 			return fmt.Errorf("restore snapshot: %w", err)
 		}
 	}
-	producers, err := readProducers(br)
+	producers, err := readProducers(br, f.maxProducers)
 	if err != nil {
 		return err
 	}
