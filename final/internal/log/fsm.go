@@ -33,7 +33,7 @@ type fsm struct {
 	// maxProducers is the most producers the table remembers (see
 	// newProducers): Config.MaxProducers.
 	maxProducers int
-	appended  notifier  // woken after every Apply and Restore
+	appended     notifier // woken after every Apply and Restore
 }
 
 // Apply implements raft.FSM: it carries out one committed command. For an
