@@ -47,6 +47,7 @@ type Agent struct {
 	server     *grpc.Server
 	serving    chan error // receives Serve's result
 	membership *discovery.Membership
+	reconciler *reconciler // keeps Raft's configuration on Serf's members
 
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
@@ -67,7 +68,7 @@ func New(config Config) (*Agent, error) {
 	// The order matters: Raft and gRPC need the port's listeners, the
 	// server needs the log, and the membership tells the log whom to
 	// replicate to, so it comes last.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership} {
+	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -173,6 +174,13 @@ func (a *Agent) setupMembership() error {
 	return nil
 }
 
+// setupReconciler starts making Raft's configuration follow the
+// membership, whenever this agent leads (see reconcile.go).
+func (a *Agent) setupReconciler() error {
+	a.reconciler = startReconciler(a.log, a.membership.Members, a.NodeName, a.logger)
+	return nil
+}
+
 // Shutdown stops the agent, in an order that loses nothing: it leaves the
 // cluster, stops the gRPC server (letting calls in flight finish, for up to
 // GracePeriod), shuts Raft down and closes the log, then stops the port. It
@@ -181,6 +189,11 @@ func (a *Agent) setupMembership() error {
 func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
 		var errs []error
+		// The reconciler stops first: a leaving agent must not act on
+		// what its own leave does to the membership.
+		if a.reconciler != nil {
+			a.reconciler.close()
+		}
 		if a.membership != nil {
 			errs = append(errs, a.membership.Leave())
 		}
