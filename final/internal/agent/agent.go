@@ -26,10 +26,6 @@ import (
 // away, so without a bound a single follower could hold Shutdown forever.
 const GracePeriod = 5 * time.Second
 
-// sniffTimeout bounds how long the port waits for a connection's first
-// byte before it gives up on it.
-const sniffTimeout = 10 * time.Second
-
 // Agent is one running server of the cluster. Create it with [New] and stop
 // it with [Agent.Shutdown].
 type Agent struct {
@@ -90,12 +86,12 @@ func (a *Agent) setupMux() error {
 	a.RPCPort = ln.Addr().(*net.TCPAddr).Port
 	a.ln = ln
 	a.mux = cmux.New(ln)
-	a.mux.SetReadTimeout(sniffTimeout)
-	// Raft's matcher comes first: cmux tries them in order, and Any would
-	// take Raft's connections too. Both are registered before Serve, which
-	// reads the list without a lock.
+	a.mux.SetReadTimeout(a.sniffTimeout())
+	// Both matchers are registered before Serve, which reads the list
+	// without a lock. A connection neither matches is closed (see
+	// sniff.go).
 	a.raftLn = a.mux.Match(isRaft)
-	a.grpcLn = a.mux.Match(cmux.Any())
+	a.grpcLn = a.mux.Match(isTLS)
 	a.muxing = make(chan error, 1)
 	go func() { a.muxing <- a.mux.Serve() }()
 	return nil
@@ -120,6 +116,7 @@ func (a *Agent) setupLog() error {
 	}
 	logConfig := log.Config{}
 	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, a.ServerTLSConfig, a.PeerTLSConfig)
+	logConfig.Raft.StreamLayer.HandshakeTimeout = a.HandshakeTimeout
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
@@ -141,6 +138,8 @@ func (a *Agent) setupServer() error {
 		Authorizer:  authorizer,
 		Logger:      a.logger,
 		GetServerer: a.log,
+		// Zero takes the server's default.
+		HandshakeTimeout: a.HandshakeTimeout,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {
