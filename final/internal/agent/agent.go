@@ -26,10 +26,6 @@ import (
 // away, so without a bound a single follower could hold Shutdown forever.
 const GracePeriod = 5 * time.Second
 
-// sniffTimeout bounds how long the port waits for a connection's first
-// byte before it gives up on it.
-const sniffTimeout = 10 * time.Second
-
 // Agent is one running server of the cluster. Create it with [New] and stop
 // it with [Agent.Shutdown].
 type Agent struct {
@@ -47,6 +43,7 @@ type Agent struct {
 	server     *grpc.Server
 	serving    chan error // receives Serve's result
 	membership *discovery.Membership
+	reconciler *reconciler // keeps Raft's configuration on Serf's members
 
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
@@ -67,7 +64,7 @@ func New(config Config) (*Agent, error) {
 	// The order matters: Raft and gRPC need the port's listeners, the
 	// server needs the log, and the membership tells the log whom to
 	// replicate to, so it comes last.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership} {
+	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -89,12 +86,12 @@ func (a *Agent) setupMux() error {
 	a.RPCPort = ln.Addr().(*net.TCPAddr).Port
 	a.ln = ln
 	a.mux = cmux.New(ln)
-	a.mux.SetReadTimeout(sniffTimeout)
-	// Raft's matcher comes first: cmux tries them in order, and Any would
-	// take Raft's connections too. Both are registered before Serve, which
-	// reads the list without a lock.
+	a.mux.SetReadTimeout(a.sniffTimeout())
+	// Both matchers are registered before Serve, which reads the list
+	// without a lock. A connection neither matches is closed (see
+	// sniff.go).
 	a.raftLn = a.mux.Match(isRaft)
-	a.grpcLn = a.mux.Match(cmux.Any())
+	a.grpcLn = a.mux.Match(isTLS)
 	a.muxing = make(chan error, 1)
 	go func() { a.muxing <- a.mux.Serve() }()
 	return nil
@@ -119,6 +116,7 @@ func (a *Agent) setupLog() error {
 	}
 	logConfig := log.Config{}
 	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, a.ServerTLSConfig, a.PeerTLSConfig)
+	logConfig.Raft.StreamLayer.HandshakeTimeout = a.HandshakeTimeout
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
@@ -140,6 +138,8 @@ func (a *Agent) setupServer() error {
 		Authorizer:  authorizer,
 		Logger:      a.logger,
 		GetServerer: a.log,
+		// Zero takes the server's default.
+		HandshakeTimeout: a.HandshakeTimeout,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {
@@ -173,6 +173,13 @@ func (a *Agent) setupMembership() error {
 	return nil
 }
 
+// setupReconciler starts making Raft's configuration follow the
+// membership, whenever this agent leads (see reconcile.go).
+func (a *Agent) setupReconciler() error {
+	a.reconciler = startReconciler(a.log, a.membership.Members, a.NodeName, a.logger)
+	return nil
+}
+
 // Shutdown stops the agent, in an order that loses nothing: it leaves the
 // cluster, stops the gRPC server (letting calls in flight finish, for up to
 // GracePeriod), shuts Raft down and closes the log, then stops the port. It
@@ -181,6 +188,11 @@ func (a *Agent) setupMembership() error {
 func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
 		var errs []error
+		// The reconciler stops first: a leaving agent must not act on
+		// what its own leave does to the membership.
+		if a.reconciler != nil {
+			a.reconciler.close()
+		}
 		if a.membership != nil {
 			errs = append(errs, a.membership.Leave())
 		}

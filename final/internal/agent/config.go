@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -47,6 +48,17 @@ type Config struct {
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
+
+	// SniffTimeout bounds how long the port waits for a new connection's
+	// first byte, which tells Raft's connections from gRPC's; a connection
+	// that sends nothing for that long is closed. Zero means
+	// DefaultSniffTimeout.
+	SniffTimeout time.Duration
+	// HandshakeTimeout bounds how long a connection may take to finish its
+	// handshakes once the port knows whose it is: TLS and HTTP/2 for gRPC
+	// (zero means server.DefaultHandshakeTimeout), TLS for Raft (zero
+	// means log.DefaultRaftHandshakeTimeout).
+	HandshakeTimeout time.Duration
 }
 
 // RPCAddr returns the address of the gRPC server: BindAddr's host with
@@ -73,6 +85,9 @@ func (c Config) validate() error {
 	}
 	if c.ACLModelFile == "" || c.ACLPolicyFile == "" {
 		errs = append(errs, errors.New("Config.ACLModelFile and Config.ACLPolicyFile are required: the server refuses to run without an ACL"))
+	}
+	if c.SniffTimeout < 0 || c.HandshakeTimeout < 0 {
+		errs = append(errs, fmt.Errorf("Config.SniffTimeout (%s) and Config.HandshakeTimeout (%s) must not be negative", c.SniffTimeout, c.HandshakeTimeout))
 	}
 	if c.RPCPort < 0 || c.RPCPort > 65535 {
 		errs = append(errs, fmt.Errorf("Config.RPCPort (%d) must be between 0 and 65535", c.RPCPort))

@@ -71,6 +71,12 @@ type Config struct {
 	// Retention bounds how much of its history the log keeps, by dropping
 	// its oldest segments. The zero value keeps everything.
 	Retention Retention
+	// MaxProducers is how many producers a [DistributedLog] remembers for
+	// idempotent produce; past it, it forgets the least recently used (see
+	// [DistributedLog.AppendFrom]). Every server of a cluster must have
+	// the same value: they must forget the same producers. Zero means
+	// [DefaultMaxProducers]. A Log ignores it.
+	MaxProducers int
 }
 
 // Defaults for the zero fields of a Config.

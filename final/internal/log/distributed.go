@@ -109,7 +109,7 @@ func (l *DistributedLog) setupLog(dataDir string) error {
 	if l.log, err = NewLog(dir, l.config); err != nil {
 		return err
 	}
-	l.fsm = &fsm{log: l.log}
+	l.fsm = &fsm{log: l.log, maxProducers: l.config.MaxProducers}
 	return nil
 }
 
@@ -188,7 +188,9 @@ func (l *DistributedLog) Append(record *api.Record) (uint64, error) {
 // an error wrapping [ErrSequenceTooOld] for one older than those, and
 // [ErrProducerIDTooLong] for an ID longer than [MaxProducerIDBytes]. An
 // empty producerID makes it Append. What the log remembers is replicated,
-// kept in snapshots and rebuilt when Raft replays its log.
+// kept in snapshots and rebuilt when Raft replays its log. It remembers
+// Config.MaxProducers producers and forgets the least recently used: a
+// retry from a producer it forgot is appended again.
 func (l *DistributedLog) AppendFrom(producerID string, sequence uint64, record *api.Record) (uint64, error) {
 	if len(producerID) > MaxProducerIDBytes {
 		return 0, ErrProducerIDTooLong

@@ -29,8 +29,11 @@ var _ raft.FSM = (*fsm)(nil)
 // Raft never calls Apply, Snapshot and Restore at the same time.
 type fsm struct {
 	log       *Log
-	producers producers // nil until the first producer's append
-	appended  notifier  // woken after every Apply and Restore
+	producers *producers // nil until the first producer's append
+	// maxProducers is the most producers the table remembers (see
+	// newProducers): Config.MaxProducers.
+	maxProducers int
+	appended     notifier // woken after every Apply and Restore
 }
 
 // Apply implements raft.FSM: it carries out one committed command. For an
@@ -56,7 +59,7 @@ func (f *fsm) Apply(entry *raft.Log) any {
 		if len(id) > MaxProducerIDBytes {
 			return fmt.Errorf("raft entry %d: %w", entry.Index, ErrProducerIDTooLong)
 		}
-		off, found, err := f.producers.lookup(id, sequence)
+		off, found, err := f.producers.lookup(id, sequence, entry.Index)
 		if err != nil {
 			return fmt.Errorf("raft entry %d: %w", entry.Index, err)
 		}
@@ -72,9 +75,9 @@ func (f *fsm) Apply(entry *raft.Log) any {
 	}
 	if id != "" {
 		if f.producers == nil {
-			f.producers = producers{}
+			f.producers = newProducers(f.maxProducers)
 		}
-		f.producers.record(id, sequence, off)
+		f.producers.record(id, sequence, off, entry.Index)
 	}
 	return &api.ProduceResponse{Offset: off}
 }

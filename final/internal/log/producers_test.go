@@ -33,27 +33,27 @@ func applyFrom(t testing.TB, f *fsm, index uint64, id string, sequence uint64, v
 }
 
 func TestProducersRemembersTheLatestSequences(t *testing.T) {
-	table := producers{}
+	table := newProducers(0)
 	// Out of order, as concurrent produces of one client may arrive.
-	table.record("p", 2, 10)
-	table.record("p", 1, 11)
-	off, found, err := table.lookup("p", 1)
+	table.record("p", 2, 10, 1)
+	table.record("p", 1, 11, 2)
+	off, found, err := table.lookup("p", 1, 3)
 	require.NoError(t, err)
 	require.True(t, found)
 	require.Equal(t, uint64(11), off)
-	_, found, err = table.lookup("p", 3)
+	_, found, err = table.lookup("p", 3, 4)
 	require.NoError(t, err)
 	require.False(t, found, "a sequence never appended is new")
-	_, found, err = table.lookup("other", 1)
+	_, found, err = table.lookup("other", 1, 5)
 	require.NoError(t, err)
 	require.False(t, found, "producers do not share sequences")
 
 	for s := uint64(3); s <= DedupWindow+1; s++ {
-		table.record("p", s, 100+s)
+		table.record("p", s, 100+s, 5+s)
 	}
-	_, _, err = table.lookup("p", 1)
+	_, _, err = table.lookup("p", 1, 1000)
 	require.ErrorIs(t, err, ErrSequenceTooOld, "sequence 1 left the window: the table cannot tell, and must not guess")
-	off, found, err = table.lookup("p", 2)
+	off, found, err = table.lookup("p", 2, 1001)
 	require.NoError(t, err)
 	require.True(t, found, "the window keeps the latest %d sequences", DedupWindow)
 	require.Equal(t, uint64(10), off)
@@ -117,7 +117,7 @@ func TestSnapshotRejectsDamagedProducers(t *testing.T) {
 	}{
 		{"cut inside the producers", whole[:len(whole)-3]},
 		{"an id longer than allowed", withUint64(whole, recordEnd+8, MaxProducerIDBytes+1)},
-		{"more sequences than the window", withUint64(whole, recordEnd+8+8+1+8, DedupWindow+1)},
+		{"more sequences than the window", withUint64(whole, recordEnd+8+1+8+8, DedupWindow+1)},
 		{"bytes after the producers", append(append([]byte{}, whole...), 0)},
 	}
 	for _, tt := range tests {

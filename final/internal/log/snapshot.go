@@ -47,8 +47,8 @@ var _ raft.FSMSnapshot = (*snapshot)(nil)
 type snapshot struct {
 	log         *Log
 	first, next uint64
-	producers   producers // a copy, taken with the range
-	release     func()    // lets retention drop the range again
+	producers   *producers // a copy, taken with the range
+	release     func()     // lets retention drop the range again
 }
 
 // Snapshot implements raft.FSM: it fixes the records the snapshot holds.
@@ -152,7 +152,7 @@ func (f *fsm) Restore(r io.ReadCloser) error {
 			return fmt.Errorf("restore snapshot: %w", err)
 		}
 	}
-	producers, err := readProducers(br)
+	producers, err := readProducers(br, f.maxProducers)
 	if err != nil {
 		return err
 	}

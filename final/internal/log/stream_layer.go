@@ -31,6 +31,11 @@ type StreamLayer struct {
 	serverTLSConfig *tls.Config // for the connections Accept returns; nil: plain TCP
 	peerTLSConfig   *tls.Config // for the connections Dial makes; nil: plain TCP
 	conns           connSet     // every connection handed to Raft and not yet closed
+
+	// HandshakeTimeout bounds the TLS handshake of a connection Accept
+	// returns: one that has not finished it in time is closed. Zero means
+	// DefaultRaftHandshakeTimeout. Set it before Raft starts.
+	HandshakeTimeout time.Duration
 }
 
 // NewStreamLayer returns a stream layer that accepts Raft's connections on
@@ -103,7 +108,11 @@ func (s *StreamLayer) accept(conn net.Conn) (net.Conn, error) {
 		return nil, errors.Join(fmt.Errorf("connection from %s is not raft's: it starts with %#x", conn.RemoteAddr(), mark[0]), conn.Close())
 	}
 	if s.serverTLSConfig != nil {
-		conn = tls.Server(conn, s.serverTLSConfig)
+		timeout := s.HandshakeTimeout
+		if timeout == 0 {
+			timeout = DefaultRaftHandshakeTimeout
+		}
+		conn = &handshakeConn{Conn: tls.Server(conn, s.serverTLSConfig), timeout: timeout}
 	}
 	return conn, nil
 }

@@ -110,10 +110,14 @@ func TestStreamLayerRequiresClientCertificate(t *testing.T) {
 	require.Error(t, tlsConn.Handshake(), "a peer without a client certificate must not get through the handshake")
 }
 
-// unwrap returns the connection a stream layer's connection wraps.
+// unwrap returns the connection a stream layer's connection wraps: the
+// TLS connection, for one Accept returned.
 func unwrap(conn net.Conn) net.Conn {
 	if tc, ok := conn.(*trackedConn); ok {
-		return tc.NetConn()
+		conn = tc.NetConn()
+	}
+	if hc, ok := conn.(*handshakeConn); ok {
+		return hc.Conn
 	}
 	return conn
 }

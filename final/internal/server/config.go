@@ -71,6 +71,12 @@ type Config struct {
 	// so that pings cannot be used to keep the server busy. Zero means
 	// DefaultKeepaliveMinTime.
 	KeepaliveMinTime time.Duration
+	// KeepaliveTime is how long a connection may stay silent before the
+	// server pings the client, and KeepaliveTimeout how long it then waits
+	// for the answer before it closes the connection. Zero means the
+	// constants KeepaliveTime and KeepaliveTimeout.
+	KeepaliveTime    time.Duration
+	KeepaliveTimeout time.Duration
 
 	// Logger receives one line per call (see logging.go), and what the
 	// server does not tell its clients: the full error behind a failed read
@@ -99,6 +105,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("Config.HandshakeTimeout (%s) must not be negative", c.HandshakeTimeout)
 	case c.KeepaliveMinTime < 0:
 		return fmt.Errorf("Config.KeepaliveMinTime (%s) must not be negative", c.KeepaliveMinTime)
+	case c.KeepaliveTime < 0 || c.KeepaliveTimeout < 0:
+		return fmt.Errorf("Config.KeepaliveTime (%s) and Config.KeepaliveTimeout (%s) must not be negative", c.KeepaliveTime, c.KeepaliveTimeout)
 	case c.Authorizer == nil:
 		return errors.New("Config.Authorizer is nil: the server refuses to run without an ACL")
 	}
@@ -121,6 +129,12 @@ func (c *Config) withDefaults() *Config {
 	}
 	if filled.KeepaliveMinTime == 0 {
 		filled.KeepaliveMinTime = DefaultKeepaliveMinTime
+	}
+	if filled.KeepaliveTime == 0 {
+		filled.KeepaliveTime = KeepaliveTime
+	}
+	if filled.KeepaliveTimeout == 0 {
+		filled.KeepaliveTimeout = KeepaliveTimeout
 	}
 	if filled.Logger == nil {
 		filled.Logger = zap.NewNop()

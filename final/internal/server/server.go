@@ -36,7 +36,8 @@ const (
 	// for the answer before it closes the connection. A client that
 	// vanished without closing its connection (a crashed machine, a cut
 	// cable) so frees its ConsumeStream slots within about a minute and a
-	// half, rather than gRPC's default of two hours.
+	// half, rather than gRPC's default of two hours. They are the defaults
+	// of Config.KeepaliveTime and Config.KeepaliveTimeout.
 	KeepaliveTime    = time.Minute
 	KeepaliveTimeout = 20 * time.Second
 )
@@ -77,7 +78,7 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 			// ConsumeStreams, and may keep its connection alive meanwhile.
 			PermitWithoutStream: true,
 		}),
-		grpc.KeepaliveParams(keepalive.ServerParameters{Time: KeepaliveTime, Timeout: KeepaliveTimeout}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{Time: config.KeepaliveTime, Timeout: config.KeepaliveTimeout}),
 		// Logging comes first, so that its line has the code the client
 		// gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),

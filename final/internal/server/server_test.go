@@ -100,6 +100,8 @@ func TestNewGRPCServerConfig(t *testing.T) {
 		{"a negative MaxConsumeStreamsPerConn", &Config{CommitLog: newLog(t), MaxConsumeStreamsPerConn: -1}},
 		{"a negative HandshakeTimeout", &Config{CommitLog: newLog(t), HandshakeTimeout: -time.Second}},
 		{"a negative KeepaliveMinTime", &Config{CommitLog: newLog(t), KeepaliveMinTime: -time.Second}},
+		{"a negative KeepaliveTime", &Config{CommitLog: newLog(t), KeepaliveTime: -time.Second}},
+		{"a negative KeepaliveTimeout", &Config{CommitLog: newLog(t), KeepaliveTimeout: -time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
@@ -116,6 +118,8 @@ func TestNewGRPCServerConfig(t *testing.T) {
 		filled := (&Config{}).withDefaults()
 		require.Equal(t, DefaultHandshakeTimeout, filled.HandshakeTimeout)
 		require.Equal(t, DefaultKeepaliveMinTime, filled.KeepaliveMinTime)
+		require.Equal(t, KeepaliveTime, filled.KeepaliveTime)
+		require.Equal(t, KeepaliveTimeout, filled.KeepaliveTimeout)
 		require.NotNil(t, srv.logger)
 	})
 }
