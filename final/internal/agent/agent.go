@@ -164,6 +164,7 @@ func (a *Agent) setupMembership() error {
 		BindAddr:       a.BindAddr,
 		Tags:           map[string]string{discovery.RPCAddrTag: rpcAddr},
 		StartJoinAddrs: a.StartJoinAddrs,
+		EncryptKey:     a.EncryptKey,
 		Logger:         a.logger,
 	})
 	if err != nil {

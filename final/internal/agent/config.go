@@ -44,6 +44,10 @@ type Config struct {
 	// server's ACL. Required.
 	ACLModelFile  string
 	ACLPolicyFile string
+	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
+	// the same on every agent; see discovery.Config.EncryptKey. Empty
+	// gossips in the clear. An agent with another key cannot join.
+	EncryptKey []byte
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
