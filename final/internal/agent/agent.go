@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials"
 
 	"github.com/proglog-workshop/proglog/final/internal/auth"
+	"github.com/proglog-workshop/proglog/final/internal/config"
 	"github.com/proglog-workshop/proglog/final/internal/discovery"
 	"github.com/proglog-workshop/proglog/final/internal/log"
 	"github.com/proglog-workshop/proglog/final/internal/server"
@@ -117,9 +118,17 @@ func (a *Agent) setupLog() error {
 	if err != nil {
 		return err
 	}
+	peerNames, err := a.peerNames()
+	if err != nil {
+		return err
+	}
+	// The Raft side of the port accepts the other servers only: a client
+	// of the CA, even root, must not append to Raft's log or vote.
+	raftTLS := config.AcceptOnly(a.ServerTLSConfig, peerNames...)
 	logConfig := log.Config{}
-	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, a.ServerTLSConfig, a.PeerTLSConfig)
+	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, raftTLS, a.PeerTLSConfig)
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
+	logConfig.Raft.Logger = log.NewRaftLogger(a.logger.Named("raft"))
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
 	a.log, err = log.NewDistributedLog(a.DataDir, logConfig)
