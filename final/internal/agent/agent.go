@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/health"
 
 	"github.com/proglog-workshop/proglog/final/internal/auth"
 	"github.com/proglog-workshop/proglog/final/internal/config"
@@ -49,6 +50,16 @@ type Agent struct {
 	serving    chan error // receives Serve's result
 	membership *discovery.Membership
 
+	// The plaintext health port (health.go); nil without HealthAddr.
+	health        *health.Server
+	healthServer  *grpc.Server
+	healthServing chan error // receives the health server's Serve result
+
+	// stopWatching stops watchLeadership (reconcile.go); watching is
+	// closed when it has returned.
+	stopWatching chan struct{}
+	watching     chan struct{}
+
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
 }
@@ -68,7 +79,8 @@ func New(config Config) (*Agent, error) {
 	// The order matters: Raft and gRPC need the port's listeners, the
 	// server needs the log, and the membership tells the log whom to
 	// replicate to, so it comes last.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership} {
+	// The health port comes last: it says SERVING once everything runs.
+	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupLeadershipWatch, a.setupHealth} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -183,14 +195,40 @@ func (a *Agent) setupMembership() error {
 	return nil
 }
 
-// Shutdown stops the agent, in an order that loses nothing: it leaves the
-// cluster, stops the gRPC server (letting calls in flight finish, for up to
-// GracePeriod), shuts Raft down and closes the log, then stops the port. It
-// returns every error it met. It is safe to call more than once; later
-// calls return the first one's result.
+// setupLeadershipWatch starts watchLeadership, which needs the log and
+// the membership.
+func (a *Agent) setupLeadershipWatch() error {
+	a.stopWatching, a.watching = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(a.watching)
+		a.watchLeadership(a.stopWatching)
+	}()
+	return nil
+}
+
+// Shutdown stops the agent, in an order that loses nothing and keeps the
+// cluster available: the health port reports NOT_SERVING; a leader hands
+// the leadership over, so the others need not wait for an election
+// timeout; the agent leaves the cluster (the new leader then removes it
+// from Raft's configuration); the gRPC server stops, letting calls in
+// flight finish for up to GracePeriod; Raft shuts down and the log
+// closes; the ports close. It returns every error it met; a failed
+// handover is only logged, since the others then elect a leader anyway.
+// It is safe to call more than once; later calls return the first one's
+// result.
 func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
+		a.drainHealth()
 		var errs []error
+		if a.watching != nil {
+			close(a.stopWatching)
+			<-a.watching
+		}
+		if a.log != nil {
+			if err := a.log.TransferLeadership(); err != nil {
+				a.logger.Warn("hand the leadership over before shutting down", zap.Error(err))
+			}
+		}
 		if a.membership != nil {
 			errs = append(errs, a.membership.Leave())
 		}
@@ -202,6 +240,9 @@ func (a *Agent) Shutdown() error {
 		}
 		if a.ln != nil {
 			errs = append(errs, a.stopMux())
+		}
+		if a.healthServer != nil {
+			errs = append(errs, a.stopHealth())
 		}
 		a.shutdownErr = errors.Join(errs...)
 	})

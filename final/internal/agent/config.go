@@ -52,6 +52,13 @@ type Config struct {
 	// server's ACL. Required.
 	ACLModelFile  string
 	ACLPolicyFile string
+	// HealthAddr, when set, is a host:port where the agent also serves the
+	// gRPC health service, and only it, in plaintext: for probes that
+	// cannot present a client certificate (Kubernetes' gRPC probes). It
+	// reports SERVING once the agent runs and NOT_SERVING from the start
+	// of Shutdown. Port 0 picks a free port; after New, the Agent's
+	// HealthAddr holds the address it got. Empty serves no such port.
+	HealthAddr string
 	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
 	// gossips in the clear. An agent with another key cannot join.
