@@ -77,9 +77,9 @@ func New(config Config) (*Agent, error) {
 	}
 	a := &Agent{Config: config, logger: logger.Named(config.NodeName)}
 	// The order matters: Raft and gRPC need the port's listeners, the
-	// server needs the log, and the membership tells the log whom to
-	// replicate to, so it comes last.
-	// The health port comes last: it says SERVING once everything runs.
+	// server needs the log, the membership tells the log whom to
+	// replicate to, and the leadership watch needs both. The health port
+	// comes last: it says SERVING once everything runs.
 	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupLeadershipWatch, a.setupHealth} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
