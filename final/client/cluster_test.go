@@ -44,8 +44,10 @@ func startCluster(t *testing.T, n int) *testCluster {
 		CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true,
 	})
 	require.NoError(t, err)
+	// Raft dials the other servers as a server: their Raft port accepts
+	// no other identity.
 	peerTLS, err := config.SetupTLSConfig(config.TLSConfig{
-		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile, ServerAddress: "127.0.0.1",
+		CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, ServerAddress: "127.0.0.1",
 	})
 	require.NoError(t, err)
 	c := &testCluster{certs: certs}

@@ -1,7 +1,8 @@
 // Command gencert writes a CA and the certificates signed by it, for
 // running the service by hand: the server's (for 127.0.0.1, ::1 and
-// localhost), root's and nobody's, and two that the server must refuse (one
-// from another CA, one expired). Tests make their own; this is the same
+// localhost), root's, nobody's, producer's and consumer's, and three that
+// the server must refuse (one from another CA, one expired, one
+// self-signed). Tests make their own; this is the same
 // set, in a directory you choose.
 //
 //	go run ./cmd/gencert -dir /tmp/proglog-certs
@@ -32,8 +33,11 @@ func main() {
 		files.ServerCertFile, files.ServerKeyFile,
 		files.RootClientCertFile, files.RootClientKeyFile,
 		files.NobodyClientCertFile, files.NobodyClientKeyFile,
+		files.ProducerClientCertFile, files.ProducerClientKeyFile,
+		files.ConsumerClientCertFile, files.ConsumerClientKeyFile,
 		files.OtherCAClientCertFile, files.OtherCAClientKeyFile,
 		files.ExpiredClientCertFile, files.ExpiredClientKeyFile,
+		files.SelfSignedClientCertFile, files.SelfSignedClientKeyFile,
 	} {
 		fmt.Println(f)
 	}

@@ -14,8 +14,10 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/health"
 
 	"github.com/proglog-workshop/proglog/final/internal/auth"
+	"github.com/proglog-workshop/proglog/final/internal/config"
 	"github.com/proglog-workshop/proglog/final/internal/discovery"
 	"github.com/proglog-workshop/proglog/final/internal/log"
 	"github.com/proglog-workshop/proglog/final/internal/server"
@@ -45,6 +47,11 @@ type Agent struct {
 	membership *discovery.Membership
 	reconciler *reconciler // keeps Raft's configuration on Serf's members
 
+	// The plaintext health port (health.go); nil without HealthAddr.
+	health        *health.Server
+	healthServer  *grpc.Server
+	healthServing chan error // receives the health server's Serve result
+
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
 }
@@ -62,9 +69,10 @@ func New(config Config) (*Agent, error) {
 	}
 	a := &Agent{Config: config, logger: logger.Named(config.NodeName)}
 	// The order matters: Raft and gRPC need the port's listeners, the
-	// server needs the log, and the membership tells the log whom to
-	// replicate to, so it comes last.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler} {
+	// server needs the log, the membership tells the log whom to
+	// replicate to, and the reconciler needs both. The health port comes
+	// last: it says SERVING once everything runs.
+	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler, a.setupHealth} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -114,10 +122,18 @@ func (a *Agent) setupLog() error {
 	if err != nil {
 		return err
 	}
+	peerNames, err := a.peerNames()
+	if err != nil {
+		return err
+	}
+	// The Raft side of the port accepts the other servers only: a client
+	// of the CA, even root, must not append to Raft's log or vote.
+	raftTLS := config.AcceptOnly(a.ServerTLSConfig, peerNames...)
 	logConfig := log.Config{}
-	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, a.ServerTLSConfig, a.PeerTLSConfig)
+	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, raftTLS, a.PeerTLSConfig)
 	logConfig.Raft.StreamLayer.HandshakeTimeout = a.HandshakeTimeout
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
+	logConfig.Raft.Logger = log.NewRaftLogger(a.logger.Named("raft"))
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
 	a.log, err = log.NewDistributedLog(a.DataDir, logConfig)
@@ -164,6 +180,7 @@ func (a *Agent) setupMembership() error {
 		BindAddr:       a.BindAddr,
 		Tags:           map[string]string{discovery.RPCAddrTag: rpcAddr},
 		StartJoinAddrs: a.StartJoinAddrs,
+		EncryptKey:     a.EncryptKey,
 		Logger:         a.logger,
 	})
 	if err != nil {
@@ -180,18 +197,29 @@ func (a *Agent) setupReconciler() error {
 	return nil
 }
 
-// Shutdown stops the agent, in an order that loses nothing: it leaves the
-// cluster, stops the gRPC server (letting calls in flight finish, for up to
-// GracePeriod), shuts Raft down and closes the log, then stops the port. It
-// returns every error it met. It is safe to call more than once; later
-// calls return the first one's result.
+// Shutdown stops the agent, in an order that loses nothing and keeps the
+// cluster available: the health port reports NOT_SERVING; the reconciler
+// stops; a leader hands the leadership over, so the others need not wait
+// for an election timeout; the agent leaves the cluster (the new leader
+// then removes it from Raft's configuration); the gRPC server stops,
+// letting calls in flight finish for up to GracePeriod; Raft shuts down
+// and the log closes; the ports close. It returns every error it met; a
+// failed handover is only logged, since the others then elect a leader
+// anyway. It is safe to call more than once; later calls return the first
+// one's result.
 func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
+		a.drainHealth()
 		var errs []error
 		// The reconciler stops first: a leaving agent must not act on
 		// what its own leave does to the membership.
 		if a.reconciler != nil {
 			a.reconciler.close()
+		}
+		if a.log != nil {
+			if err := a.log.TransferLeadership(); err != nil {
+				a.logger.Warn("hand the leadership over before shutting down", zap.Error(err))
+			}
 		}
 		if a.membership != nil {
 			errs = append(errs, a.membership.Leave())
@@ -204,6 +232,9 @@ func (a *Agent) Shutdown() error {
 		}
 		if a.ln != nil {
 			errs = append(errs, a.stopMux())
+		}
+		if a.healthServer != nil {
+			errs = append(errs, a.stopHealth())
 		}
 		a.shutdownErr = errors.Join(errs...)
 	})

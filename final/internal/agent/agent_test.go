@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -36,8 +37,7 @@ const converge = 30 * time.Second
 // tick is how often the tests look again.
 const tick = 20 * time.Millisecond
 
-// The example ACL: root, the peers' certificate here, may produce and
-// consume.
+// The example ACL: root may produce and consume.
 const (
 	aclModel  = "../auth/testdata/model.conf"
 	aclPolicy = "../auth/testdata/policy.csv"
@@ -51,8 +51,10 @@ func newConfig(t *testing.T, i int, certs pki.Files, join []string) Config {
 		CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true,
 	})
 	require.NoError(t, err)
+	// Raft dials the other servers as a server: their Raft port accepts
+	// no other identity.
 	peerTLS, err := config.SetupTLSConfig(config.TLSConfig{
-		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile, ServerAddress: "127.0.0.1",
+		CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, ServerAddress: "127.0.0.1",
 	})
 	require.NoError(t, err)
 	return Config{
@@ -380,6 +382,18 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		cfg.PeerTLSConfig = nil
 		_, err := New(cfg)
 		require.ErrorContains(t, err, "PeerTLSConfig")
+	})
+	t.Run("TLS 1.2 allowed", func(t *testing.T) {
+		cfg := newConfig(t, 0, certs, nil)
+		cfg.ServerTLSConfig.MinVersion = tls.VersionTLS12
+		_, err := New(cfg)
+		require.ErrorContains(t, err, "ServerTLSConfig.MinVersion")
+	})
+	t.Run("client certificates not required", func(t *testing.T) {
+		cfg := newConfig(t, 0, certs, nil)
+		cfg.ServerTLSConfig.ClientAuth = tls.VerifyClientCertIfGiven
+		_, err := New(cfg)
+		require.ErrorContains(t, err, "ServerTLSConfig.ClientAuth")
 	})
 	t.Run("no ACL", func(t *testing.T) {
 		cfg := newConfig(t, 0, certs, nil)

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +19,15 @@ type Config struct {
 	// common name of the client's. Required.
 	ServerTLSConfig *tls.Config
 	// PeerTLSConfig is the client TLS the agent's Raft dials the other
-	// agents with. Required.
+	// agents with. Its certificate must be a server identity, one of
+	// PeerNames: typically the server's own certificate. Required.
 	PeerTLSConfig *tls.Config
+	// PeerNames are the common names of the certificates the Raft side of
+	// the port accepts; a client of the CA with any other name (root, say)
+	// cannot open a Raft connection. Empty means the common name of
+	// ServerTLSConfig's certificate: every server presents the same
+	// identity to the others.
+	PeerNames []string
 	// DataDir is where the replicated log lives: Raft's state in its
 	// subdirectory "raft", the applied records in "log". Required.
 	DataDir string
@@ -45,6 +53,17 @@ type Config struct {
 	// server's ACL. Required.
 	ACLModelFile  string
 	ACLPolicyFile string
+	// HealthAddr, when set, is a host:port where the agent also serves the
+	// gRPC health service, and only it, in plaintext: for probes that
+	// cannot present a client certificate (Kubernetes' gRPC probes). It
+	// reports SERVING once the agent runs and NOT_SERVING from the start
+	// of Shutdown. Port 0 picks a free port; after New, the Agent's
+	// HealthAddr holds the address it got. Empty serves no such port.
+	HealthAddr string
+	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
+	// the same on every agent; see discovery.Config.EncryptKey. Empty
+	// gossips in the clear. An agent with another key cannot join.
+	EncryptKey []byte
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
@@ -77,6 +96,7 @@ func (c Config) validate() error {
 	if c.ServerTLSConfig == nil || c.PeerTLSConfig == nil {
 		errs = append(errs, errors.New("Config.ServerTLSConfig and Config.PeerTLSConfig are required: the ACL names clients by their certificates, and Raft runs over mutual TLS"))
 	}
+	errs = append(errs, checkMutualTLS13(c.ServerTLSConfig, c.PeerTLSConfig))
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("Config.DataDir is empty"))
 	}
@@ -96,4 +116,36 @@ func (c Config) validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// checkMutualTLS13 reports TLS configs that would let a connection in with
+// less than TLS 1.3, or a client without a verified certificate.
+func checkMutualTLS13(server, peer *tls.Config) error {
+	var errs []error
+	if server != nil && server.MinVersion < tls.VersionTLS13 {
+		errs = append(errs, errors.New("Config.ServerTLSConfig.MinVersion must be tls.VersionTLS13"))
+	}
+	if server != nil && server.ClientAuth != tls.RequireAndVerifyClientCert {
+		errs = append(errs, errors.New("Config.ServerTLSConfig.ClientAuth must be tls.RequireAndVerifyClientCert: the ACL and the Raft port name clients by their certificates"))
+	}
+	if server != nil && len(server.Certificates) == 0 {
+		errs = append(errs, errors.New("Config.ServerTLSConfig has no certificate"))
+	}
+	if peer != nil && peer.MinVersion < tls.VersionTLS13 {
+		errs = append(errs, errors.New("Config.PeerTLSConfig.MinVersion must be tls.VersionTLS13"))
+	}
+	return errors.Join(errs...)
+}
+
+// peerNames returns PeerNames, or the common name of the server's
+// certificate when it is empty.
+func (c Config) peerNames() ([]string, error) {
+	if len(c.PeerNames) > 0 {
+		return c.PeerNames, nil
+	}
+	cert, err := x509.ParseCertificate(c.ServerTLSConfig.Certificates[0].Certificate[0])
+	if err != nil {
+		return nil, fmt.Errorf("parse the server certificate for its common name: %w", err)
+	}
+	return []string{cert.Subject.CommonName}, nil
 }

@@ -7,7 +7,9 @@
 // connection and hands Raft's, which start with log.RaftRPC, to Raft, and
 // every other to gRPC. Agents talk to each other over mutual TLS: each
 // serves with Config.ServerTLSConfig and dials the others' Raft with
-// Config.PeerTLSConfig.
+// Config.PeerTLSConfig, presenting a server identity: the Raft side of the
+// port accepts only Config.PeerNames, so a client certificate, even
+// root's, cannot open a Raft connection.
 //
 // # Usage
 //

@@ -28,10 +28,18 @@ func TestAuthorize(t *testing.T) {
 	}{
 		{"root", "*", "produce", true},
 		{"root", "*", "consume", true},
+		{"root", "*", "discover", true},
 		{"root", "*", "delete", false},
+		{"producer", "*", "produce", true},
+		{"producer", "*", "discover", true},
+		{"producer", "*", "consume", false},
+		{"consumer", "*", "consume", true},
+		{"consumer", "*", "discover", true},
+		{"consumer", "*", "produce", false},
 		{"root", "some-topic", "produce", false},
 		{"nobody", "*", "produce", false},
 		{"nobody", "*", "consume", false},
+		{"nobody", "*", "discover", false},
 		{"", "*", "consume", false},
 	}
 	for _, tt := range tests {

@@ -2,9 +2,14 @@ package discovery
 
 import (
 	"errors"
+	"fmt"
 
 	"go.uber.org/zap"
 )
+
+// EncryptKeyBytes is the length of Config.EncryptKey: 32 bytes, a key of
+// AES-256.
+const EncryptKeyBytes = 32
 
 // RPCAddrTag is the Serf tag that carries the address (host:port) of a
 // member's gRPC service. [Handler.Join] receives its value.
@@ -25,6 +30,12 @@ type Config struct {
 	// cluster, to join through. Empty starts a new cluster. One member
 	// that answers is enough.
 	StartJoinAddrs []string
+	// EncryptKey, when set, encrypts and authenticates all gossip with
+	// AES-256-GCM (memberlist's SecretKey): it must be EncryptKeyBytes
+	// long, and the same on every member. A member without it, or with
+	// another, cannot join, and its packets are dropped. Empty gossips in
+	// the clear, names and addresses readable by anyone on the network.
+	EncryptKey []byte
 	// Logger receives Serf's and memberlist's logs and the handler's
 	// errors. Nil discards them.
 	Logger *zap.Logger
@@ -37,6 +48,8 @@ func (c Config) validate() error {
 		return errors.New("Config.NodeName is empty: every member needs a unique name")
 	case c.BindAddr == "":
 		return errors.New("Config.BindAddr is empty: Serf needs a host:port to listen on")
+	case len(c.EncryptKey) != 0 && len(c.EncryptKey) != EncryptKeyBytes:
+		return fmt.Errorf("Config.EncryptKey is %d bytes: it must be %d (AES-256), or empty for no encryption", len(c.EncryptKey), EncryptKeyBytes)
 	}
 	return nil
 }

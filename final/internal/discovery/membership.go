@@ -80,22 +80,10 @@ func New(handler Handler, config Config) (*Membership, error) {
 // setupSerf creates the Serf agent, records the address it listens on in
 // m.BindAddr, and joins the cluster. On error it leaves no agent running.
 func (m *Membership) setupSerf() error {
-	addr, err := net.ResolveTCPAddr("tcp", m.BindAddr)
+	config, err := m.serfConfig()
 	if err != nil {
-		return fmt.Errorf("resolve bind address: %w", err)
+		return err
 	}
-	config := serf.DefaultConfig()
-	config.Init()
-	config.NodeName = m.NodeName
-	config.Tags = m.Tags
-	config.EventCh = m.events
-	config.MemberlistConfig.BindAddr = addr.IP.String()
-	config.MemberlistConfig.BindPort = addr.Port
-	// memberlist refuses a Logger next to a LogOutput; Serf prefers the
-	// Logger. Both go to m.logger.
-	config.LogOutput, config.MemberlistConfig.LogOutput = nil, nil
-	config.Logger = zap.NewStdLog(m.logger.Named("serf"))
-	config.MemberlistConfig.Logger = zap.NewStdLog(m.logger.Named("memberlist"))
 	m.serf, err = serf.Create(config)
 	if err != nil {
 		return fmt.Errorf("create serf: %w", err)
@@ -108,6 +96,30 @@ func (m *Membership) setupSerf() error {
 		}
 	}
 	return nil
+}
+
+// serfConfig returns the configuration of m's Serf agent.
+func (m *Membership) serfConfig() (*serf.Config, error) {
+	addr, err := net.ResolveTCPAddr("tcp", m.BindAddr)
+	if err != nil {
+		return nil, fmt.Errorf("resolve bind address: %w", err)
+	}
+	config := serf.DefaultConfig()
+	config.Init()
+	config.NodeName = m.NodeName
+	config.Tags = m.Tags
+	config.EventCh = m.events
+	config.MemberlistConfig.BindAddr = addr.IP.String()
+	config.MemberlistConfig.BindPort = addr.Port
+	// With a key, memberlist encrypts what it sends and, since it then
+	// verifies what comes in too, drops what is not encrypted with it.
+	config.MemberlistConfig.SecretKey = m.EncryptKey
+	// memberlist refuses a Logger next to a LogOutput; Serf prefers the
+	// Logger. Both go to m.logger.
+	config.LogOutput, config.MemberlistConfig.LogOutput = nil, nil
+	config.Logger = zap.NewStdLog(m.logger.Named("serf"))
+	config.MemberlistConfig.Logger = zap.NewStdLog(m.logger.Named("memberlist"))
+	return config, nil
 }
 
 // readEvents takes Serf's events off m.events until Leave, and queues them

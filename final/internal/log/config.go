@@ -15,6 +15,8 @@ type Config struct {
 	Raft struct {
 		// Config is hashicorp/raft's configuration. LocalID is required;
 		// every zero timeout or threshold takes raft.DefaultConfig's value.
+		// A nil Logger discards Raft's logs; [NewRaftLogger] sends them to
+		// a zap logger.
 		raft.Config
 		// StreamLayer carries Raft's connections between the servers.
 		// Required.

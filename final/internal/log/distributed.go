@@ -210,7 +210,10 @@ func (l *DistributedLog) apply(reqType RequestType, req proto.Message) (any, err
 	}
 	future := l.raft.Apply(cmd, applyTimeout)
 	if err := future.Error(); err != nil {
-		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
+		// A leader that is handing over (see TransferLeadership) refuses
+		// appends before they reach its log: for the client, that is a
+		// server that is not the leader.
+		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) || errors.Is(err, raft.ErrLeadershipTransferInProgress) {
 			addr, id := l.raft.LeaderWithID()
 			return nil, &NotLeaderError{LeaderID: string(id), LeaderAddr: string(addr), Err: err}
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
@@ -46,7 +45,9 @@ func (c Config) raftConfig() (*raft.Config, error) {
 	}
 	rc.Logger = c.Raft.Logger
 	if rc.Logger == nil {
-		rc.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Info, Output: os.Stderr})
+		// Nil discards, as a nil zap logger does elsewhere: a server puts
+		// NewRaftLogger here to have Raft's lines with its own.
+		rc.Logger = hclog.NewNullLogger()
 	}
 	if err := raft.ValidateConfig(rc); err != nil {
 		return nil, fmt.Errorf("Config.Raft: %w", err)

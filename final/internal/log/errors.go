@@ -76,7 +76,7 @@ var ErrConfigMismatch = errors.New("configuration does not match the log on disk
 type NotLeaderError struct {
 	LeaderID   string // the leader's Raft server ID, or ""
 	LeaderAddr string // the address the leader's Raft and gRPC share, or ""
-	Err        error  // raft.ErrNotLeader or raft.ErrLeadershipLost
+	Err        error  // raft.ErrNotLeader, raft.ErrLeadershipLost or raft.ErrLeadershipTransferInProgress
 }
 
 // Error says why the append was refused and who the leader is, if known.

@@ -22,8 +22,8 @@ import (
 // hour before it runs (to allow for clocks that disagree a little).
 const Validity = 365 * 24 * time.Hour
 
-// Files are the files Write creates: those of config.Files, and two client
-// certificates the server must refuse.
+// Files are the files Write creates: those of config.Files, and three
+// client certificates the server must refuse.
 type Files struct {
 	config.Files
 	// OtherCAClientCertFile and OtherCAClientKeyFile are a client
@@ -36,6 +36,11 @@ type Files struct {
 	// expired a day ago, and its key.
 	ExpiredClientCertFile string
 	ExpiredClientKeyFile  string
+	// SelfSignedClientCertFile and SelfSignedClientKeyFile are a client
+	// certificate with common name "root" that signs itself, the forgery
+	// anyone can make, and its key.
+	SelfSignedClientCertFile string
+	SelfSignedClientKeyFile  string
 }
 
 // Write generates a new CA and every certificate of [Files] into dir,
@@ -48,6 +53,9 @@ func Write(dir string) (Files, error) {
 		OtherCAClientKeyFile:  filepath.Join(dir, "other-ca-client-key.pem"),
 		ExpiredClientCertFile: filepath.Join(dir, "expired-client.pem"),
 		ExpiredClientKeyFile:  filepath.Join(dir, "expired-client-key.pem"),
+
+		SelfSignedClientCertFile: filepath.Join(dir, "self-signed-client.pem"),
+		SelfSignedClientKeyFile:  filepath.Join(dir, "self-signed-client-key.pem"),
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Files{}, err
@@ -73,6 +81,8 @@ func Write(dir string) (Files, error) {
 		{ca, serverTemplate(notBefore, notAfter), files.ServerCertFile, files.ServerKeyFile},
 		{ca, clientTemplate("root", notBefore, notAfter), files.RootClientCertFile, files.RootClientKeyFile},
 		{ca, clientTemplate("nobody", notBefore, notAfter), files.NobodyClientCertFile, files.NobodyClientKeyFile},
+		{ca, clientTemplate("producer", notBefore, notAfter), files.ProducerClientCertFile, files.ProducerClientKeyFile},
+		{ca, clientTemplate("consumer", notBefore, notAfter), files.ConsumerClientCertFile, files.ConsumerClientKeyFile},
 		{otherCA, clientTemplate("root", notBefore, notAfter), files.OtherCAClientCertFile, files.OtherCAClientKeyFile},
 		{ca, clientTemplate("root", now.Add(-48*time.Hour), now.Add(-24*time.Hour)), files.ExpiredClientCertFile, files.ExpiredClientKeyFile},
 	}
@@ -80,6 +90,9 @@ func Write(dir string) (Files, error) {
 		if err := l.issuer.issue(l.template, l.certFile, l.keyFile); err != nil {
 			return Files{}, fmt.Errorf("certificate for %s: %w", l.template.Subject.CommonName, err)
 		}
+	}
+	if err := writeSelfSigned(clientTemplate("root", notBefore, notAfter), files.SelfSignedClientCertFile, files.SelfSignedClientKeyFile); err != nil {
+		return Files{}, fmt.Errorf("self-signed certificate: %w", err)
 	}
 	return files, nil
 }
@@ -122,14 +135,16 @@ func newCA(name string, notBefore, notAfter time.Time) (*authority, error) {
 }
 
 // serverTemplate is a server certificate for this machine's loopback
-// addresses.
+// addresses. It is a client certificate too: a server presents it when its
+// Raft dials another server, whose Raft port accepts only server
+// identities.
 func serverTemplate(notBefore, notAfter time.Time) *x509.Certificate {
 	return &x509.Certificate{
 		Subject:     pkix.Name{CommonName: "server", Organization: []string{"proglog workshop"}},
 		NotBefore:   notBefore,
 		NotAfter:    notAfter,
 		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
 		DNSNames:    []string{"localhost"},
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
@@ -154,6 +169,13 @@ func (a *authority) issue(template *x509.Certificate, certFile, keyFile string) 
 	if err != nil {
 		return err
 	}
+	return a.issueWithKey(template, key, certFile, keyFile)
+}
+
+// issueWithKey signs template, for key and with a new serial number, and
+// writes the certificate and the key.
+func (a *authority) issueWithKey(template *x509.Certificate, key *ecdsa.PrivateKey, certFile, keyFile string) error {
+	var err error
 	if template.SerialNumber, err = serialNumber(); err != nil {
 		return err
 	}
@@ -169,6 +191,17 @@ func (a *authority) issue(template *x509.Certificate, certFile, keyFile string) 
 		return err
 	}
 	return writePEM(keyFile, "PRIVATE KEY", keyDER, 0o600)
+}
+
+// writeSelfSigned signs template with its own new key and writes the
+// certificate and the key: a certificate no CA vouches for.
+func writeSelfSigned(template *x509.Certificate, certFile, keyFile string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	self := &authority{cert: template, key: key}
+	return self.issueWithKey(template, key, certFile, keyFile)
 }
 
 // serialNumber returns a random serial number from 1 to 2^127: positive

@@ -50,13 +50,15 @@ func TestWrite(t *testing.T) {
 			require.NoError(t, err, "the server certificate must be valid for %s", name)
 		}
 		_, err := server.Verify(asClient)
-		require.Error(t, err, "the server certificate is for servers only")
+		require.NoError(t, err, "the server certificate must serve as a client's too: Raft presents it when it dials a peer")
 	})
 
-	t.Run("the client certificates name root and nobody", func(t *testing.T) {
+	t.Run("the client certificates name root, nobody, producer and consumer", func(t *testing.T) {
 		for name, files := range map[string][2]string{
-			"root":   {certs.RootClientCertFile, certs.RootClientKeyFile},
-			"nobody": {certs.NobodyClientCertFile, certs.NobodyClientKeyFile},
+			"root":     {certs.RootClientCertFile, certs.RootClientKeyFile},
+			"nobody":   {certs.NobodyClientCertFile, certs.NobodyClientKeyFile},
+			"producer": {certs.ProducerClientCertFile, certs.ProducerClientKeyFile},
+			"consumer": {certs.ConsumerClientCertFile, certs.ConsumerClientKeyFile},
 		} {
 			client := load(t, files[0], files[1])
 			require.Equal(t, name, client.Subject.CommonName)
@@ -77,6 +79,13 @@ func TestWrite(t *testing.T) {
 		var invalid x509.CertificateInvalidError
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, x509.Expired, invalid.Reason)
+
+		selfSigned := load(t, certs.SelfSignedClientCertFile, certs.SelfSignedClientKeyFile)
+		require.Equal(t, "root", selfSigned.Subject.CommonName)
+		require.Equal(t, selfSigned.Subject, selfSigned.Issuer, "a self-signed certificate is its own issuer")
+		require.NoError(t, selfSigned.CheckSignature(selfSigned.SignatureAlgorithm, selfSigned.RawTBSCertificate, selfSigned.Signature), "a self-signed certificate is signed by its own key")
+		_, err = selfSigned.Verify(asClient)
+		require.ErrorAs(t, err, &x509.UnknownAuthorityError{})
 	})
 
 	t.Run("keys are readable by their owner only", func(t *testing.T) {

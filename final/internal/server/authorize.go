@@ -19,6 +19,7 @@ const (
 	objectWildcard = "*"
 	produceAction  = "produce"
 	consumeAction  = "consume"
+	discoverAction = "discover"
 )
 
 // actions maps each method of the Log service to the action it needs. A
@@ -28,8 +29,10 @@ var actions = map[string]string{
 	api.Log_ProduceStream_FullMethodName: produceAction,
 	api.Log_Consume_FullMethodName:       consumeAction,
 	api.Log_ConsumeStream_FullMethodName: consumeAction,
-	// The cluster's addresses are for clients that may read the log.
-	api.Log_GetServers_FullMethodName: consumeAction,
+	// The cluster's addresses are an action of their own: producers and
+	// consumers both need them (the Go client asks for them to find the
+	// leader), and granting either role must not imply the other.
+	api.Log_GetServers_FullMethodName: discoverAction,
 }
 
 // isHealthCheck reports whether method belongs to the standard gRPC health
@@ -37,6 +40,16 @@ var actions = map[string]string{
 // have no entry in the ACL, and reveal nothing about the log.
 func isHealthCheck(method string) bool {
 	return strings.HasPrefix(method, "/grpc.health.v1.Health/")
+}
+
+// isReflection reports whether method belongs to gRPC's reflection
+// service, either version. Reflection tells a client (grpcurl, say) the
+// schema of the services, which is public in log.proto anyway, and nothing
+// of the log; the client still needs a certificate of our CA to connect. So
+// it needs no ACL entry, like health checks.
+func isReflection(method string) bool {
+	return strings.HasPrefix(method, "/grpc.reflection.v1.ServerReflection/") ||
+		strings.HasPrefix(method, "/grpc.reflection.v1alpha.ServerReflection/")
 }
 
 // authorizeUnary implements grpc.UnaryServerInterceptor: it runs the
@@ -59,13 +72,13 @@ func (s *grpcServer) authorizeStream(srv any, ss grpc.ServerStream, info *grpc.S
 }
 
 // authorize returns nil if the client of the call in ctx may call method:
-// always for a health check; for a method of the Log service, when the
+// always for a health check or reflection; for a method of the Log service, when the
 // Authorizer lets the client's [subject] perform the method's action on
 // objectWildcard. Otherwise it returns the status error to end the call
 // with: Unauthenticated when the client has no verified name,
 // PermissionDenied when the ACL says no or the method is unknown.
 func (s *grpcServer) authorize(ctx context.Context, method string) error {
-	if isHealthCheck(method) {
+	if isHealthCheck(method) || isReflection(method) {
 		return nil
 	}
 	action, ok := actions[method]

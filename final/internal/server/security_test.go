@@ -123,22 +123,30 @@ func TestServerRejectsUnverifiedClients(t *testing.T) {
 	require.NoError(t, err)
 	commitLog := &countingLog{CommitLog: newLog(t)}
 	// Mutual TLS, and an ACL that allows everything: what refuses these
-	// clients is the server's check of their certificates.
+	// clients is the server's TLS, before any interceptor or handler.
 	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
 	srv := serveTLS(t, &Config{CommitLog: commitLog, Authorizer: allowAll{}}, serverTLS, certs)
 
+	// root's own certificate, but over TLS 1.2.
+	tls12, err := config.SetupTLSConfig(config.TLSConfig{CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile})
+	require.NoError(t, err)
+	tls12.MinVersion, tls12.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+
 	clients := []struct {
-		name              string
-		certFile, keyFile string
+		name  string
+		creds credentials.TransportCredentials
 	}{
-		{"a client without a certificate", "", ""},
-		{"a client whose certificate says root but comes from another CA", certs.OtherCAClientCertFile, certs.OtherCAClientKeyFile},
-		{"a client whose certificate says root but has expired", certs.ExpiredClientCertFile, certs.ExpiredClientKeyFile},
+		{"a plaintext client", insecure.NewCredentials()},
+		{"a TLS 1.2 client with root's certificate", credentials.NewTLS(tls12)},
+		{"a client without a certificate", srv.tlsAs(t, "", "")},
+		{"a client whose certificate says root but comes from another CA", srv.tlsAs(t, certs.OtherCAClientCertFile, certs.OtherCAClientKeyFile)},
+		{"a client whose certificate says root but has expired", srv.tlsAs(t, certs.ExpiredClientCertFile, certs.ExpiredClientKeyFile)},
+		{"a client whose certificate says root but signs itself", srv.tlsAs(t, certs.SelfSignedClientCertFile, certs.SelfSignedClientKeyFile)},
 	}
 	for _, c := range clients {
 		t.Run(c.name+" is refused", func(t *testing.T) {
-			for _, o := range callAll(t, api.NewLogClient(srv.dial(t, srv.tlsAs(t, c.certFile, c.keyFile)))) {
-				require.Equal(t, codes.Unavailable.String(), status.Code(o.err).String(), "%s: the TLS handshake must refuse %s: require and verify client certificates; got %v", o.name, c.name, o.err)
+			for _, o := range callAll(t, api.NewLogClient(srv.dial(t, c.creds))) {
+				require.Equal(t, codes.Unavailable.String(), status.Code(o.err).String(), "%s: the TLS handshake must refuse %s: TLS 1.3 only, and client certificates required and verified; got %v", o.name, c.name, o.err)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
@@ -44,7 +45,8 @@ const (
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
 // config.CommitLog, every call to it checked against config.Authorizer by
-// interceptors, the standard health service (which needs no ACL entry), the
+// interceptors, the standard health and reflection services (which need no
+// ACL entry), the
 // limits above and those of config, and opts. Every call is observed three ways: a line in
 // config.Logger, a span from config.TracerProvider, and gRPC's metrics and
 // the service's own in config.MeterProvider. Pass the server's TLS with
@@ -93,6 +95,9 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 	healthSrv := health.NewServer()
 	healthSrv.SetServingStatus(api.Log_ServiceDesc.ServiceName, healthgrpc.HealthCheckResponse_SERVING)
 	healthgrpc.RegisterHealthServer(gsrv, healthSrv)
+	// Reflection lets grpcurl list and call the services without the
+	// .proto files; see isReflection for why it needs no ACL entry.
+	reflection.Register(gsrv)
 	return gsrv, nil
 }
 
