@@ -18,6 +18,10 @@ const (
 	// AppendRequestType starts a command that appends a record: the rest of
 	// the command is an api.ProduceRequest in protobuf.
 	AppendRequestType RequestType = 0
+	// BatchAppendRequestType starts a command that appends several records
+	// at once: the rest of the command is an api.ProduceBatchRequest in
+	// protobuf (see fsm_batch.go).
+	BatchAppendRequestType RequestType = 1
 )
 
 var _ raft.FSM = (*fsm)(nil)
@@ -44,21 +48,36 @@ func (f *fsm) Apply(entry *raft.Log) any {
 	if len(entry.Data) == 0 {
 		return fmt.Errorf("raft entry %d: empty command", entry.Index)
 	}
-	if reqType := RequestType(entry.Data[0]); reqType != AppendRequestType {
+	var res any
+	switch reqType := RequestType(entry.Data[0]); reqType {
+	case AppendRequestType:
+		res = f.applyAppend(entry.Data[1:])
+	case BatchAppendRequestType:
+		res = f.applyBatch(entry.Data[1:])
+	default:
 		return fmt.Errorf("raft entry %d: unknown request type %d", entry.Index, reqType)
 	}
-	var req api.ProduceRequest
-	if err := proto.Unmarshal(entry.Data[1:], &req); err != nil {
+	if err, ok := res.(error); ok {
 		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+	}
+	return res
+}
+
+// applyAppend carries out an append command whose api.ProduceRequest is
+// data, and returns its *api.ProduceResponse or an error.
+func (f *fsm) applyAppend(data []byte) any {
+	var req api.ProduceRequest
+	if err := proto.Unmarshal(data, &req); err != nil {
+		return err
 	}
 	id, sequence := req.GetProducerId(), req.GetSequence()
 	if id != "" {
 		if len(id) > MaxProducerIDBytes {
-			return fmt.Errorf("raft entry %d: %w", entry.Index, ErrProducerIDTooLong)
+			return ErrProducerIDTooLong
 		}
 		off, found, err := f.producers.lookup(id, sequence)
 		if err != nil {
-			return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+			return err
 		}
 		if found {
 			return &api.ProduceResponse{Offset: off}
@@ -68,13 +87,20 @@ func (f *fsm) Apply(entry *raft.Log) any {
 	// value is kept.
 	off, err := f.log.Append(&api.Record{Value: req.GetRecord().GetValue()})
 	if err != nil {
-		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+		return err
 	}
-	if id != "" {
-		if f.producers == nil {
-			f.producers = producers{}
-		}
-		f.producers.record(id, sequence, off)
-	}
+	f.remember(id, sequence, off)
 	return &api.ProduceResponse{Offset: off}
+}
+
+// remember records in the table of producers that producer id's
+// sequence was appended at offset; an empty id is no producer.
+func (f *fsm) remember(id string, sequence, offset uint64) {
+	if id == "" {
+		return
+	}
+	if f.producers == nil {
+		f.producers = producers{}
+	}
+	f.producers.record(id, sequence, offset)
 }
