@@ -38,6 +38,13 @@ type testCluster struct {
 // the test ends unless the test shut it down before.
 func startCluster(t *testing.T, n int) *testCluster {
 	t.Helper()
+	return startClusterWith(t, n, func(c *agent.Config) { c.Logger = zaptest.NewLogger(t) })
+}
+
+// startClusterWith is startCluster with each agent's Config changed by
+// configure before the agent starts.
+func startClusterWith(t testing.TB, n int, configure func(*agent.Config)) *testCluster {
+	t.Helper()
 	certs, err := pki.Write(t.TempDir())
 	require.NoError(t, err)
 	serverTLS, err := config.SetupTLSConfig(config.TLSConfig{
@@ -54,7 +61,7 @@ func startCluster(t *testing.T, n int) *testCluster {
 		if i > 0 {
 			join = []string{c.agents[0].BindAddr}
 		}
-		a, err := agent.New(agent.Config{
+		config := agent.Config{
 			NodeName:        fmt.Sprint(i),
 			Bootstrap:       i == 0,
 			DataDir:         t.TempDir(),
@@ -64,8 +71,9 @@ func startCluster(t *testing.T, n int) *testCluster {
 			PeerTLSConfig:   peerTLS,
 			ACLModelFile:    aclModel,
 			ACLPolicyFile:   aclPolicy,
-			Logger:          zaptest.NewLogger(t),
-		})
+		}
+		configure(&config)
+		a, err := agent.New(config)
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, a.Shutdown()) })
 		c.agents = append(c.agents, a)
@@ -74,13 +82,13 @@ func startCluster(t *testing.T, n int) *testCluster {
 }
 
 // rootTLS returns the TLS of a client that connects as root.
-func (c *testCluster) rootTLS(t *testing.T) *tls.Config {
+func (c *testCluster) rootTLS(t testing.TB) *tls.Config {
 	t.Helper()
 	return rootTLS(t, c.certs)
 }
 
 // rootTLS returns the TLS of a client that connects as root with certs.
-func rootTLS(t *testing.T, certs pki.Files) *tls.Config {
+func rootTLS(t testing.TB, certs pki.Files) *tls.Config {
 	t.Helper()
 	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
 		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile,
@@ -91,7 +99,7 @@ func rootTLS(t *testing.T, certs pki.Files) *tls.Config {
 
 // newClient returns a client of the cluster dialled through agent i, as
 // root; it is closed when the test ends.
-func (c *testCluster) newClient(t *testing.T, i int) *client.Client {
+func (c *testCluster) newClient(t testing.TB, i int) *client.Client {
 	t.Helper()
 	addr, err := c.agents[i].RPCAddr()
 	require.NoError(t, err)
@@ -103,7 +111,7 @@ func (c *testCluster) newClient(t *testing.T, i int) *client.Client {
 
 // waitForServers waits until the cluster, as cl sees it, has n servers
 // and a leader.
-func waitForServers(t *testing.T, cl *client.Client, n int) {
+func waitForServers(t testing.TB, cl *client.Client, n int) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		servers, err := cl.Servers(t.Context())

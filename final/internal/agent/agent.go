@@ -122,6 +122,7 @@ func (a *Agent) setupLog() error {
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
+	logConfig.SyncEvery = a.SyncEvery
 	a.log, err = log.NewDistributedLog(a.DataDir, logConfig)
 	return err
 }

@@ -44,6 +44,11 @@ type Config struct {
 	// server's ACL. Required.
 	ACLModelFile  string
 	ACLPolicyFile string
+	// SyncEvery is the replicated log's log.Config.SyncEvery, which applies
+	// to Raft's log (the applied records are rebuilt from it on restart):
+	// 1 syncs every Raft entry to disk before the server acknowledges it.
+	// Zero never syncs on append.
+	SyncEvery uint64
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
