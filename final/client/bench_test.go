@@ -74,4 +74,3 @@ func runCalls(b *testing.B, callers int, call func() error) {
 	close(errs)
 	require.NoError(b, <-errs)
 }
-
