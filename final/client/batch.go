@@ -14,8 +14,12 @@ import (
 // sequence number the batch takes, so the batch is stored once however
 // many tries reach a leader. The servers take at most 1024 values and
 // 1 MiB per batch, and refuse more with codes.InvalidArgument or
-// codes.ResourceExhausted: split larger batches.
+// codes.ResourceExhausted: split larger batches. No values append nothing
+// and make no call.
 func (c *Client) ProduceBatch(ctx context.Context, values [][]byte) ([]uint64, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
 	records := make([]*api.Record, len(values))
 	for i, v := range values {
 		records[i] = &api.Record{Value: v}
