@@ -39,6 +39,7 @@ func TestProduceBatchRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 		require.Equal(t, uint64(i), off, "a batch's offsets are consecutive")
 	}
 
+	c.waitForEveryServer(t, offsets[len(offsets)-1])
 	require.NoError(t, c.agents[0].Shutdown()) // the leader
 	retry := newClient()
 	retried, err := retry.ProduceBatch(t.Context(), batch)

@@ -8,7 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
+	api "github.com/proglog-workshop/proglog/final/api/v1"
 	"github.com/proglog-workshop/proglog/final/client"
 	"github.com/proglog-workshop/proglog/final/internal/agent"
 	"github.com/proglog-workshop/proglog/final/internal/config"
@@ -125,4 +128,24 @@ func waitForServers(t testing.TB, cl *client.Client, n int) {
 		}
 		return false
 	}, converge, 20*time.Millisecond, "the cluster must list %d servers with a leader", n)
+}
+
+// waitForEveryServer waits until every agent of c holds offset off, asking
+// each one directly rather than through the balancer. Tests that stop the
+// leader wait for it first: a server left without the entry that added
+// another refuses that one's votes, and the two can then elect nobody.
+func (c *testCluster) waitForEveryServer(t testing.TB, off uint64) {
+	t.Helper()
+	for _, a := range c.agents {
+		addr, err := a.RPCAddr()
+		require.NoError(t, err)
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(c.rootTLS(t))))
+		require.NoError(t, err)
+		server := api.NewLogClient(conn)
+		require.Eventually(t, func() bool {
+			_, err := server.Consume(t.Context(), &api.ConsumeRequest{Offset: off})
+			return err == nil
+		}, converge, 10*time.Millisecond, "agent %s does not hold offset %d", a.NodeName, off)
+		require.NoError(t, conn.Close())
+	}
 }

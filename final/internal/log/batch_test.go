@@ -136,6 +136,12 @@ func TestDistributedLogDeduplicatesBatchAcrossLeaderChange(t *testing.T) {
 	offsets, err := c.leader().log.AppendBatch("p", 7, batch)
 	require.NoError(t, err)
 	require.Equal(t, []uint64{0, 1, 2}, offsets)
+	// Every server must hold the batch, and so every configuration before
+	// it, before the leader goes: a server left without the entry that
+	// added another refuses that one's votes, and the two can elect nobody.
+	for _, n := range c.nodes {
+		requireValues(t, n, []string{"x", "y", "z"}, "every server must hold the batch")
+	}
 	c.leader().close(t)
 
 	var retried []uint64
