@@ -38,11 +38,12 @@ type fsm struct {
 }
 
 // Apply implements raft.FSM: it carries out one committed command. For an
-// append it returns the *api.ProduceResponse with the record's offset, and
-// an error for a command it cannot read or carry out. An append from a
-// producer whose sequence was appended already appends nothing and returns
-// the offset of that first append. It wakes the waiters of
-// [DistributedLog.NextAppend] either way.
+// append it returns the *api.ProduceResponse with the record's offset, for
+// a batch (see fsm_batch.go) the *api.ProduceBatchResponse with the
+// records' offsets, and an error for a command it cannot read or carry
+// out. An append or batch from a producer whose sequence was appended
+// already appends nothing and returns the offsets of that first append.
+// It wakes the waiters of [DistributedLog.NextAppend] either way.
 func (f *fsm) Apply(entry *raft.Log) any {
 	defer f.appended.notify()
 	if len(entry.Data) == 0 {
