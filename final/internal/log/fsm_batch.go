@@ -22,8 +22,11 @@ func (f *fsm) applyBatch(data []byte) any {
 		return err
 	}
 	records := req.GetRecords()
-	if err := checkBatch(records); err != nil {
-		return err
+	// The limits were checked before the batch went into Raft's log
+	// (AppendBatch); checking them again here would make a committed
+	// entry fail to apply on a server whose limits have since changed.
+	if len(records) == 0 {
+		return ErrBatchEmpty
 	}
 	id, sequence := req.GetProducerId(), req.GetSequence()
 	if id != "" {
