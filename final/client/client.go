@@ -78,17 +78,3 @@ func (c *Client) Produce(ctx context.Context, value []byte) (uint64, error) {
 	})
 	return offset, err
 }
-
-// Consume returns the record at offset. It goes to a follower, which may
-// not hold the latest records yet: an offset just produced can come back
-// as codes.OutOfRange (api.ErrOffsetOutOfRange on the server), and is
-// there a moment later.
-func (c *Client) Consume(ctx context.Context, offset uint64) (*api.Record, error) {
-	var record *api.Record
-	err := c.retry(ctx, func(ctx context.Context) error {
-		res, err := c.log.Consume(ctx, &api.ConsumeRequest{Offset: offset})
-		record = res.GetRecord()
-		return err
-	})
-	return record, err
-}

@@ -168,6 +168,7 @@ func TestRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 	off, err := first.Produce(t.Context(), []byte("once"))
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), off)
+	c.waitForEveryServer(t, off)
 
 	require.NoError(t, c.agents[0].Shutdown()) // the leader
 	retry := newClient()

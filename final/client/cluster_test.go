@@ -8,7 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
+	api "github.com/proglog-workshop/proglog/final/api/v1"
 	"github.com/proglog-workshop/proglog/final/client"
 	"github.com/proglog-workshop/proglog/final/internal/agent"
 	"github.com/proglog-workshop/proglog/final/internal/config"
@@ -38,6 +41,13 @@ type testCluster struct {
 // the test ends unless the test shut it down before.
 func startCluster(t *testing.T, n int) *testCluster {
 	t.Helper()
+	return startClusterWith(t, n, func(c *agent.Config) { c.Logger = zaptest.NewLogger(t) })
+}
+
+// startClusterWith is startCluster with each agent's Config changed by
+// configure before the agent starts.
+func startClusterWith(t testing.TB, n int, configure func(*agent.Config)) *testCluster {
+	t.Helper()
 	certs, err := pki.Write(t.TempDir())
 	require.NoError(t, err)
 	serverTLS, err := config.SetupTLSConfig(config.TLSConfig{
@@ -56,7 +66,7 @@ func startCluster(t *testing.T, n int) *testCluster {
 		if i > 0 {
 			join = []string{c.agents[0].BindAddr}
 		}
-		a, err := agent.New(agent.Config{
+		config := agent.Config{
 			NodeName:        fmt.Sprint(i),
 			Bootstrap:       i == 0,
 			DataDir:         t.TempDir(),
@@ -66,8 +76,9 @@ func startCluster(t *testing.T, n int) *testCluster {
 			PeerTLSConfig:   peerTLS,
 			ACLModelFile:    aclModel,
 			ACLPolicyFile:   aclPolicy,
-			Logger:          zaptest.NewLogger(t),
-		})
+		}
+		configure(&config)
+		a, err := agent.New(config)
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, a.Shutdown()) })
 		c.agents = append(c.agents, a)
@@ -76,13 +87,13 @@ func startCluster(t *testing.T, n int) *testCluster {
 }
 
 // rootTLS returns the TLS of a client that connects as root.
-func (c *testCluster) rootTLS(t *testing.T) *tls.Config {
+func (c *testCluster) rootTLS(t testing.TB) *tls.Config {
 	t.Helper()
 	return rootTLS(t, c.certs)
 }
 
 // rootTLS returns the TLS of a client that connects as root with certs.
-func rootTLS(t *testing.T, certs pki.Files) *tls.Config {
+func rootTLS(t testing.TB, certs pki.Files) *tls.Config {
 	t.Helper()
 	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
 		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile,
@@ -93,7 +104,7 @@ func rootTLS(t *testing.T, certs pki.Files) *tls.Config {
 
 // newClient returns a client of the cluster dialled through agent i, as
 // root; it is closed when the test ends.
-func (c *testCluster) newClient(t *testing.T, i int) *client.Client {
+func (c *testCluster) newClient(t testing.TB, i int) *client.Client {
 	t.Helper()
 	addr, err := c.agents[i].RPCAddr()
 	require.NoError(t, err)
@@ -105,7 +116,7 @@ func (c *testCluster) newClient(t *testing.T, i int) *client.Client {
 
 // waitForServers waits until the cluster, as cl sees it, has n servers
 // and a leader.
-func waitForServers(t *testing.T, cl *client.Client, n int) {
+func waitForServers(t testing.TB, cl *client.Client, n int) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		servers, err := cl.Servers(t.Context())
@@ -119,4 +130,24 @@ func waitForServers(t *testing.T, cl *client.Client, n int) {
 		}
 		return false
 	}, converge, 20*time.Millisecond, "the cluster must list %d servers with a leader", n)
+}
+
+// waitForEveryServer waits until every agent of c holds offset off, asking
+// each one directly rather than through the balancer. Tests that stop the
+// leader wait for it first: a server left without the entry that added
+// another refuses that one's votes, and the two can then elect nobody.
+func (c *testCluster) waitForEveryServer(t testing.TB, off uint64) {
+	t.Helper()
+	for _, a := range c.agents {
+		addr, err := a.RPCAddr()
+		require.NoError(t, err)
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(c.rootTLS(t))))
+		require.NoError(t, err)
+		server := api.NewLogClient(conn)
+		require.Eventually(t, func() bool {
+			_, err := server.Consume(t.Context(), &api.ConsumeRequest{Offset: off})
+			return err == nil
+		}, converge, 10*time.Millisecond, "agent %s does not hold offset %d", a.NodeName, off)
+		require.NoError(t, conn.Close())
+	}
 }

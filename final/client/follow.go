@@ -13,7 +13,7 @@ import (
 // Follow returns an iterator over the records from offset from on, in
 // order, that follows the tail of the log: at the end it waits for the
 // next record instead of stopping. The records come from a follower's
-// ConsumeStream; when that stream breaks with codes.Unavailable (the
+// ConsumeStream, many per message when many are there; when that stream breaks with codes.Unavailable (the
 // server went away), Follow opens a new one where the last left off, on
 // any server, with the backoff of the other calls. It stops after
 // yielding an error: any other error; RetryTimeout without a record while
@@ -66,7 +66,7 @@ var errStopped = errors.New("the caller stopped following")
 func (c *Client) followStream(ctx context.Context, next *uint64, yield func(*api.Record, error) bool, progressed func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stream, err := c.log.ConsumeStream(ctx, &api.ConsumeRequest{Offset: *next})
+	stream, err := c.log.ConsumeStream(ctx, &api.ConsumeRequest{Offset: *next, MaxBatch: followBatch})
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,27 @@ func (c *Client) followStream(ctx context.Context, next *uint64, yield func(*api
 			return err
 		}
 		progressed()
-		*next = res.GetRecord().GetOffset() + 1
-		if !yield(res.GetRecord(), nil) {
-			return errStopped
+		for _, record := range recordsOf(res) {
+			*next = record.GetOffset() + 1
+			if !yield(record, nil) {
+				return errStopped
+			}
 		}
 	}
+}
+
+// followBatch is the max_batch Follow asks for: the most records the
+// servers send in one message.
+const followBatch = 256
+
+// recordsOf returns the records of a ConsumeStream message: its records,
+// or its one record from a server that sends no batches.
+func recordsOf(res *api.ConsumeResponse) []*api.Record {
+	if len(res.GetRecords()) > 0 {
+		return res.GetRecords()
+	}
+	if res.GetRecord() != nil {
+		return []*api.Record{res.GetRecord()}
+	}
+	return nil
 }

@@ -223,17 +223,146 @@ func (x *ProduceResponse) GetOffset() uint64 {
 	return 0
 }
 
+// ProduceBatchRequest carries records to append together. Their offsets
+// are ignored. At most 1024 records, and the whole request at most the
+// server's message limit of 1 MiB.
+type ProduceBatchRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Records []*Record              `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
+	// producer_id names the client, as in ProduceRequest.
+	ProducerId string `protobuf:"bytes,2,opt,name=producer_id,json=producerId,proto3" json:"producer_id,omitempty"`
+	// sequence numbers the whole batch: one sequence, taken from the same
+	// counter as single produces, for all its records. A retry sends the
+	// same records with the same sequence and is answered with the offsets
+	// of the first append.
+	Sequence      uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProduceBatchRequest) Reset() {
+	*x = ProduceBatchRequest{}
+	mi := &file_api_v1_log_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProduceBatchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProduceBatchRequest) ProtoMessage() {}
+
+func (x *ProduceBatchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_api_v1_log_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProduceBatchRequest.ProtoReflect.Descriptor instead.
+func (*ProduceBatchRequest) Descriptor() ([]byte, []int) {
+	return file_api_v1_log_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ProduceBatchRequest) GetRecords() []*Record {
+	if x != nil {
+		return x.Records
+	}
+	return nil
+}
+
+func (x *ProduceBatchRequest) GetProducerId() string {
+	if x != nil {
+		return x.ProducerId
+	}
+	return ""
+}
+
+func (x *ProduceBatchRequest) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+// ProduceBatchResponse carries the offsets of the appended records, in the
+// order of the request; they are consecutive.
+type ProduceBatchResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Offsets       []uint64               `protobuf:"varint,1,rep,packed,name=offsets,proto3" json:"offsets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProduceBatchResponse) Reset() {
+	*x = ProduceBatchResponse{}
+	mi := &file_api_v1_log_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProduceBatchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProduceBatchResponse) ProtoMessage() {}
+
+func (x *ProduceBatchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_api_v1_log_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProduceBatchResponse.ProtoReflect.Descriptor instead.
+func (*ProduceBatchResponse) Descriptor() ([]byte, []int) {
+	return file_api_v1_log_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ProduceBatchResponse) GetOffsets() []uint64 {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
 // ConsumeRequest names the offset to read, or to start a stream from.
 type ConsumeRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Offset        uint64                 `protobuf:"varint,1,opt,name=offset,proto3" json:"offset,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Offset uint64                 `protobuf:"varint,1,opt,name=offset,proto3" json:"offset,omitempty"`
+	// linearizable asks Consume for a read that sees every record whose
+	// produce was acknowledged before the read began. Only the leader
+	// answers it, after confirming that it still leads; other servers
+	// answer UNAVAILABLE with the NOT_LEADER ErrorInfo. Clients mark such
+	// calls with the metadata "proglog-read: leader" so that their picker
+	// sends them to the leader. On ConsumeStream the check is made once,
+	// before the first record is sent. False (the default) reads the
+	// answering server's log, which may lag the leader's.
+	Linearizable bool `protobuf:"varint,2,opt,name=linearizable,proto3" json:"linearizable,omitempty"`
+	// max_batch asks ConsumeStream to send up to this many records per
+	// message, in records; the server may send fewer (it caps it at 256
+	// records and about 256 KiB). Zero sends one record per message in
+	// ConsumeResponse.record, as servers always did, so that clients that
+	// know nothing of batches keep working. Consume ignores it.
+	MaxBatch      uint32 `protobuf:"varint,3,opt,name=max_batch,json=maxBatch,proto3" json:"max_batch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ConsumeRequest) Reset() {
 	*x = ConsumeRequest{}
-	mi := &file_api_v1_log_proto_msgTypes[3]
+	mi := &file_api_v1_log_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -245,7 +374,7 @@ func (x *ConsumeRequest) String() string {
 func (*ConsumeRequest) ProtoMessage() {}
 
 func (x *ConsumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_api_v1_log_proto_msgTypes[3]
+	mi := &file_api_v1_log_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -258,7 +387,7 @@ func (x *ConsumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumeRequest.ProtoReflect.Descriptor instead.
 func (*ConsumeRequest) Descriptor() ([]byte, []int) {
-	return file_api_v1_log_proto_rawDescGZIP(), []int{3}
+	return file_api_v1_log_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ConsumeRequest) GetOffset() uint64 {
@@ -268,17 +397,35 @@ func (x *ConsumeRequest) GetOffset() uint64 {
 	return 0
 }
 
-// ConsumeResponse carries one record, with its offset set.
+func (x *ConsumeRequest) GetLinearizable() bool {
+	if x != nil {
+		return x.Linearizable
+	}
+	return false
+}
+
+func (x *ConsumeRequest) GetMaxBatch() uint32 {
+	if x != nil {
+		return x.MaxBatch
+	}
+	return 0
+}
+
+// ConsumeResponse carries records, with their offsets set: one in record
+// (Consume, and ConsumeStream without max_batch), or several, consecutive
+// and in order, in records (ConsumeStream with max_batch). A server fills
+// one of the two, never both.
 type ConsumeResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Record        *Record                `protobuf:"bytes,2,opt,name=record,proto3" json:"record,omitempty"`
+	Records       []*Record              `protobuf:"bytes,3,rep,name=records,proto3" json:"records,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ConsumeResponse) Reset() {
 	*x = ConsumeResponse{}
-	mi := &file_api_v1_log_proto_msgTypes[4]
+	mi := &file_api_v1_log_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -290,7 +437,7 @@ func (x *ConsumeResponse) String() string {
 func (*ConsumeResponse) ProtoMessage() {}
 
 func (x *ConsumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_api_v1_log_proto_msgTypes[4]
+	mi := &file_api_v1_log_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -303,12 +450,19 @@ func (x *ConsumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumeResponse.ProtoReflect.Descriptor instead.
 func (*ConsumeResponse) Descriptor() ([]byte, []int) {
-	return file_api_v1_log_proto_rawDescGZIP(), []int{4}
+	return file_api_v1_log_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ConsumeResponse) GetRecord() *Record {
 	if x != nil {
 		return x.Record
+	}
+	return nil
+}
+
+func (x *ConsumeResponse) GetRecords() []*Record {
+	if x != nil {
+		return x.Records
 	}
 	return nil
 }
@@ -322,7 +476,7 @@ type GetServersRequest struct {
 
 func (x *GetServersRequest) Reset() {
 	*x = GetServersRequest{}
-	mi := &file_api_v1_log_proto_msgTypes[5]
+	mi := &file_api_v1_log_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -334,7 +488,7 @@ func (x *GetServersRequest) String() string {
 func (*GetServersRequest) ProtoMessage() {}
 
 func (x *GetServersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_api_v1_log_proto_msgTypes[5]
+	mi := &file_api_v1_log_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -347,7 +501,7 @@ func (x *GetServersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetServersRequest.ProtoReflect.Descriptor instead.
 func (*GetServersRequest) Descriptor() ([]byte, []int) {
-	return file_api_v1_log_proto_rawDescGZIP(), []int{5}
+	return file_api_v1_log_proto_rawDescGZIP(), []int{7}
 }
 
 // GetServersResponse lists the cluster's servers, in no particular order.
@@ -360,7 +514,7 @@ type GetServersResponse struct {
 
 func (x *GetServersResponse) Reset() {
 	*x = GetServersResponse{}
-	mi := &file_api_v1_log_proto_msgTypes[6]
+	mi := &file_api_v1_log_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -372,7 +526,7 @@ func (x *GetServersResponse) String() string {
 func (*GetServersResponse) ProtoMessage() {}
 
 func (x *GetServersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_api_v1_log_proto_msgTypes[6]
+	mi := &file_api_v1_log_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -385,7 +539,7 @@ func (x *GetServersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetServersResponse.ProtoReflect.Descriptor instead.
 func (*GetServersResponse) Descriptor() ([]byte, []int) {
-	return file_api_v1_log_proto_rawDescGZIP(), []int{6}
+	return file_api_v1_log_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetServersResponse) GetServers() []*Server {
@@ -411,7 +565,7 @@ type Server struct {
 
 func (x *Server) Reset() {
 	*x = Server{}
-	mi := &file_api_v1_log_proto_msgTypes[7]
+	mi := &file_api_v1_log_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +577,7 @@ func (x *Server) String() string {
 func (*Server) ProtoMessage() {}
 
 func (x *Server) ProtoReflect() protoreflect.Message {
-	mi := &file_api_v1_log_proto_msgTypes[7]
+	mi := &file_api_v1_log_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,7 +590,7 @@ func (x *Server) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Server.ProtoReflect.Descriptor instead.
 func (*Server) Descriptor() ([]byte, []int) {
-	return file_api_v1_log_proto_rawDescGZIP(), []int{7}
+	return file_api_v1_log_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Server) GetId() string {
@@ -477,20 +631,31 @@ const file_api_v1_log_proto_rawDesc = "" +
 	"producerId\x12\x1a\n" +
 	"\bsequence\x18\x03 \x01(\x04R\bsequence\")\n" +
 	"\x0fProduceResponse\x12\x16\n" +
-	"\x06offset\x18\x01 \x01(\x04R\x06offset\"(\n" +
+	"\x06offset\x18\x01 \x01(\x04R\x06offset\"|\n" +
+	"\x13ProduceBatchRequest\x12(\n" +
+	"\arecords\x18\x01 \x03(\v2\x0e.log.v1.RecordR\arecords\x12\x1f\n" +
+	"\vproducer_id\x18\x02 \x01(\tR\n" +
+	"producerId\x12\x1a\n" +
+	"\bsequence\x18\x03 \x01(\x04R\bsequence\"0\n" +
+	"\x14ProduceBatchResponse\x12\x18\n" +
+	"\aoffsets\x18\x01 \x03(\x04R\aoffsets\"i\n" +
 	"\x0eConsumeRequest\x12\x16\n" +
-	"\x06offset\x18\x01 \x01(\x04R\x06offset\"9\n" +
+	"\x06offset\x18\x01 \x01(\x04R\x06offset\x12\"\n" +
+	"\flinearizable\x18\x02 \x01(\bR\flinearizable\x12\x1b\n" +
+	"\tmax_batch\x18\x03 \x01(\rR\bmaxBatch\"c\n" +
 	"\x0fConsumeResponse\x12&\n" +
-	"\x06record\x18\x02 \x01(\v2\x0e.log.v1.RecordR\x06record\"\x13\n" +
+	"\x06record\x18\x02 \x01(\v2\x0e.log.v1.RecordR\x06record\x12(\n" +
+	"\arecords\x18\x03 \x03(\v2\x0e.log.v1.RecordR\arecords\"\x13\n" +
 	"\x11GetServersRequest\">\n" +
 	"\x12GetServersResponse\x12(\n" +
 	"\aservers\x18\x01 \x03(\v2\x0e.log.v1.ServerR\aservers\"P\n" +
 	"\x06Server\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\brpc_addr\x18\x02 \x01(\tR\arpcAddr\x12\x1b\n" +
-	"\tis_leader\x18\x03 \x01(\bR\bisLeader2\xd6\x02\n" +
+	"\tis_leader\x18\x03 \x01(\bR\bisLeader2\xa3\x03\n" +
 	"\x03Log\x12<\n" +
-	"\aProduce\x12\x16.log.v1.ProduceRequest\x1a\x17.log.v1.ProduceResponse\"\x00\x12<\n" +
+	"\aProduce\x12\x16.log.v1.ProduceRequest\x1a\x17.log.v1.ProduceResponse\"\x00\x12K\n" +
+	"\fProduceBatch\x12\x1b.log.v1.ProduceBatchRequest\x1a\x1c.log.v1.ProduceBatchResponse\"\x00\x12<\n" +
 	"\aConsume\x12\x16.log.v1.ConsumeRequest\x1a\x17.log.v1.ConsumeResponse\"\x00\x12D\n" +
 	"\rConsumeStream\x12\x16.log.v1.ConsumeRequest\x1a\x17.log.v1.ConsumeResponse\"\x000\x01\x12F\n" +
 	"\rProduceStream\x12\x16.log.v1.ProduceRequest\x1a\x17.log.v1.ProduceResponse\"\x00(\x010\x01\x12E\n" +
@@ -509,36 +674,42 @@ func file_api_v1_log_proto_rawDescGZIP() []byte {
 	return file_api_v1_log_proto_rawDescData
 }
 
-var file_api_v1_log_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_api_v1_log_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_api_v1_log_proto_goTypes = []any{
-	(*Record)(nil),             // 0: log.v1.Record
-	(*ProduceRequest)(nil),     // 1: log.v1.ProduceRequest
-	(*ProduceResponse)(nil),    // 2: log.v1.ProduceResponse
-	(*ConsumeRequest)(nil),     // 3: log.v1.ConsumeRequest
-	(*ConsumeResponse)(nil),    // 4: log.v1.ConsumeResponse
-	(*GetServersRequest)(nil),  // 5: log.v1.GetServersRequest
-	(*GetServersResponse)(nil), // 6: log.v1.GetServersResponse
-	(*Server)(nil),             // 7: log.v1.Server
+	(*Record)(nil),               // 0: log.v1.Record
+	(*ProduceRequest)(nil),       // 1: log.v1.ProduceRequest
+	(*ProduceResponse)(nil),      // 2: log.v1.ProduceResponse
+	(*ProduceBatchRequest)(nil),  // 3: log.v1.ProduceBatchRequest
+	(*ProduceBatchResponse)(nil), // 4: log.v1.ProduceBatchResponse
+	(*ConsumeRequest)(nil),       // 5: log.v1.ConsumeRequest
+	(*ConsumeResponse)(nil),      // 6: log.v1.ConsumeResponse
+	(*GetServersRequest)(nil),    // 7: log.v1.GetServersRequest
+	(*GetServersResponse)(nil),   // 8: log.v1.GetServersResponse
+	(*Server)(nil),               // 9: log.v1.Server
 }
 var file_api_v1_log_proto_depIdxs = []int32{
-	0, // 0: log.v1.ProduceRequest.record:type_name -> log.v1.Record
-	0, // 1: log.v1.ConsumeResponse.record:type_name -> log.v1.Record
-	7, // 2: log.v1.GetServersResponse.servers:type_name -> log.v1.Server
-	1, // 3: log.v1.Log.Produce:input_type -> log.v1.ProduceRequest
-	3, // 4: log.v1.Log.Consume:input_type -> log.v1.ConsumeRequest
-	3, // 5: log.v1.Log.ConsumeStream:input_type -> log.v1.ConsumeRequest
-	1, // 6: log.v1.Log.ProduceStream:input_type -> log.v1.ProduceRequest
-	5, // 7: log.v1.Log.GetServers:input_type -> log.v1.GetServersRequest
-	2, // 8: log.v1.Log.Produce:output_type -> log.v1.ProduceResponse
-	4, // 9: log.v1.Log.Consume:output_type -> log.v1.ConsumeResponse
-	4, // 10: log.v1.Log.ConsumeStream:output_type -> log.v1.ConsumeResponse
-	2, // 11: log.v1.Log.ProduceStream:output_type -> log.v1.ProduceResponse
-	6, // 12: log.v1.Log.GetServers:output_type -> log.v1.GetServersResponse
-	8, // [8:13] is the sub-list for method output_type
-	3, // [3:8] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	0,  // 0: log.v1.ProduceRequest.record:type_name -> log.v1.Record
+	0,  // 1: log.v1.ProduceBatchRequest.records:type_name -> log.v1.Record
+	0,  // 2: log.v1.ConsumeResponse.record:type_name -> log.v1.Record
+	0,  // 3: log.v1.ConsumeResponse.records:type_name -> log.v1.Record
+	9,  // 4: log.v1.GetServersResponse.servers:type_name -> log.v1.Server
+	1,  // 5: log.v1.Log.Produce:input_type -> log.v1.ProduceRequest
+	3,  // 6: log.v1.Log.ProduceBatch:input_type -> log.v1.ProduceBatchRequest
+	5,  // 7: log.v1.Log.Consume:input_type -> log.v1.ConsumeRequest
+	5,  // 8: log.v1.Log.ConsumeStream:input_type -> log.v1.ConsumeRequest
+	1,  // 9: log.v1.Log.ProduceStream:input_type -> log.v1.ProduceRequest
+	7,  // 10: log.v1.Log.GetServers:input_type -> log.v1.GetServersRequest
+	2,  // 11: log.v1.Log.Produce:output_type -> log.v1.ProduceResponse
+	4,  // 12: log.v1.Log.ProduceBatch:output_type -> log.v1.ProduceBatchResponse
+	6,  // 13: log.v1.Log.Consume:output_type -> log.v1.ConsumeResponse
+	6,  // 14: log.v1.Log.ConsumeStream:output_type -> log.v1.ConsumeResponse
+	2,  // 15: log.v1.Log.ProduceStream:output_type -> log.v1.ProduceResponse
+	8,  // 16: log.v1.Log.GetServers:output_type -> log.v1.GetServersResponse
+	11, // [11:17] is the sub-list for method output_type
+	5,  // [5:11] is the sub-list for method input_type
+	5,  // [5:5] is the sub-list for extension type_name
+	5,  // [5:5] is the sub-list for extension extendee
+	0,  // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_api_v1_log_proto_init() }
@@ -552,7 +723,7 @@ func file_api_v1_log_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_api_v1_log_proto_rawDesc), len(file_api_v1_log_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

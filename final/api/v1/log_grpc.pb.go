@@ -22,6 +22,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	Log_Produce_FullMethodName       = "/log.v1.Log/Produce"
+	Log_ProduceBatch_FullMethodName  = "/log.v1.Log/ProduceBatch"
 	Log_Consume_FullMethodName       = "/log.v1.Log/Consume"
 	Log_ConsumeStream_FullMethodName = "/log.v1.Log/ConsumeStream"
 	Log_ProduceStream_FullMethodName = "/log.v1.Log/ProduceStream"
@@ -37,6 +38,10 @@ const (
 type LogClient interface {
 	// Produce appends a record and answers with the offset the log gave it.
 	Produce(ctx context.Context, in *ProduceRequest, opts ...grpc.CallOption) (*ProduceResponse, error)
+	// ProduceBatch appends records, in order and all at once, and answers
+	// with their offsets, which are consecutive. The batch is one Raft entry:
+	// either every record of it is in the log, or none is.
+	ProduceBatch(ctx context.Context, in *ProduceBatchRequest, opts ...grpc.CallOption) (*ProduceBatchResponse, error)
 	// Consume answers with the record at an offset. An offset the log does not
 	// hold is OUT_OF_RANGE, with the offset in a LocalizedMessage detail.
 	Consume(ctx context.Context, in *ConsumeRequest, opts ...grpc.CallOption) (*ConsumeResponse, error)
@@ -64,6 +69,16 @@ func (c *logClient) Produce(ctx context.Context, in *ProduceRequest, opts ...grp
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ProduceResponse)
 	err := c.cc.Invoke(ctx, Log_Produce_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *logClient) ProduceBatch(ctx context.Context, in *ProduceBatchRequest, opts ...grpc.CallOption) (*ProduceBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ProduceBatchResponse)
+	err := c.cc.Invoke(ctx, Log_ProduceBatch_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +146,10 @@ func (c *logClient) GetServers(ctx context.Context, in *GetServersRequest, opts 
 type LogServer interface {
 	// Produce appends a record and answers with the offset the log gave it.
 	Produce(context.Context, *ProduceRequest) (*ProduceResponse, error)
+	// ProduceBatch appends records, in order and all at once, and answers
+	// with their offsets, which are consecutive. The batch is one Raft entry:
+	// either every record of it is in the log, or none is.
+	ProduceBatch(context.Context, *ProduceBatchRequest) (*ProduceBatchResponse, error)
 	// Consume answers with the record at an offset. An offset the log does not
 	// hold is OUT_OF_RANGE, with the offset in a LocalizedMessage detail.
 	Consume(context.Context, *ConsumeRequest) (*ConsumeResponse, error)
@@ -156,6 +175,9 @@ type UnimplementedLogServer struct{}
 
 func (UnimplementedLogServer) Produce(context.Context, *ProduceRequest) (*ProduceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Produce not implemented")
+}
+func (UnimplementedLogServer) ProduceBatch(context.Context, *ProduceBatchRequest) (*ProduceBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ProduceBatch not implemented")
 }
 func (UnimplementedLogServer) Consume(context.Context, *ConsumeRequest) (*ConsumeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Consume not implemented")
@@ -204,6 +226,24 @@ func _Log_Produce_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(LogServer).Produce(ctx, req.(*ProduceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Log_ProduceBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ProduceBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LogServer).ProduceBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Log_ProduceBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LogServer).ProduceBatch(ctx, req.(*ProduceBatchRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -272,6 +312,10 @@ var Log_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Produce",
 			Handler:    _Log_Produce_Handler,
+		},
+		{
+			MethodName: "ProduceBatch",
+			Handler:    _Log_ProduceBatch_Handler,
 		},
 		{
 			MethodName: "Consume",

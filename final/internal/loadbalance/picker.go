@@ -7,14 +7,17 @@ import (
 
 	"google.golang.org/grpc/balancer"
 	"google.golang.org/grpc/balancer/base"
+	"google.golang.org/grpc/metadata"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
 
-// Picker chooses the server of each call of a client connection: Produce
-// and ProduceStream go to the leader, which alone can append; Consume and
-// ConsumeStream go to the followers in turn, to take reads off the leader
-// (to the leader when there are no followers); every other method
+// Picker chooses the server of each call of a client connection: Produce,
+// ProduceStream and ProduceBatch go to the leader, which alone can append;
+// Consume and ConsumeStream go to the followers in turn, to take reads off
+// the leader (to the leader when there are no followers), except those
+// whose outgoing metadata has [ReadHeader] set to [ReadFromLeader], which
+// go to the leader; every other method
 // (GetServers, health checks) goes to the servers in turn. When the server
 // a call needs is not ready, it waits for a new picker instead of failing.
 //
@@ -67,10 +70,14 @@ func (p *Picker) Build(info base.PickerBuildInfo) balancer.Picker {
 func (p *Picker) Pick(info balancer.PickInfo) (balancer.PickResult, error) {
 	var sc balancer.SubConn
 	switch info.FullMethodName {
-	case api.Log_Produce_FullMethodName, api.Log_ProduceStream_FullMethodName:
+	case api.Log_Produce_FullMethodName, api.Log_ProduceStream_FullMethodName, api.Log_ProduceBatch_FullMethodName:
 		sc = p.leader
 	case api.Log_Consume_FullMethodName, api.Log_ConsumeStream_FullMethodName:
-		sc = p.nextFollower()
+		if readsFromLeader(info) {
+			sc = p.leader
+		} else {
+			sc = p.nextFollower()
+		}
 	default:
 		sc = p.next(p.all)
 	}
@@ -96,4 +103,33 @@ func (p *Picker) next(scs []balancer.SubConn) balancer.SubConn {
 	}
 	turn := p.current.Add(1) - 1
 	return scs[turn%uint64(len(scs))]
+}
+
+// The metadata that sends a read to the leader. A picker sees a call's
+// method and metadata but not its request, so it cannot see a
+// ConsumeRequest's linearizable flag, which only the leader can honour: a
+// client that sets the flag sets this header too (the client package
+// does). A linearizable read sent without it still works, after one
+// refusal: a follower answers Unavailable with NOT_LEADER, and the client
+// tries again, perhaps on another follower.
+const (
+	// ReadHeader is the metadata key, in gRPC's lower case.
+	ReadHeader = "proglog-read"
+	// ReadFromLeader is the value that sends the call to the leader.
+	ReadFromLeader = "leader"
+)
+
+// readsFromLeader reports whether the call of info asks, in its outgoing
+// metadata, to be sent to the leader.
+func readsFromLeader(info balancer.PickInfo) bool {
+	md, ok := metadata.FromOutgoingContext(info.Ctx)
+	if !ok {
+		return false
+	}
+	for _, v := range md.Get(ReadHeader) {
+		if v == ReadFromLeader {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/balancer/base"
 	"google.golang.org/grpc/codes"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
@@ -190,4 +191,40 @@ func TestConnectionsShareNothing(t *testing.T) {
 	}
 	require.Equal(t, []int{3, 0}, a.countsOf(produce), "each client connection must have its own resolver and picker: produces to A's leader, server 0")
 	require.Equal(t, []int{0, 3}, b.countsOf(produce), "each client connection must have its own resolver and picker: produces to B's leader, server 1")
+}
+
+// TestPickerSendsLeaderReadsToTheLeader checks the calls that only the
+// leader can answer and whose request the picker cannot see: ProduceBatch,
+// and reads marked with ReadHeader. The test's servers hold plain logs,
+// which refuse both (Unimplemented); what counts is where they went.
+func TestPickerSendsLeaderReadsToTheLeader(t *testing.T) {
+	c := startCluster(t, 3)
+	client := api.NewLogClient(dial(t, c, 0))
+	produceRecord(t, client, "the leader is ready")
+	waitForFollowers(t, c, client)
+	c.resetCounts()
+
+	for range 3 {
+		_, err := client.ProduceBatch(callContext(t), &api.ProduceBatchRequest{Records: []*api.Record{{Value: []byte("x")}}})
+		require.Equal(t, codes.Unimplemented.String(), status.Code(err).String(), "got %v", err)
+	}
+	require.Equal(t, []int{3, 0, 0}, c.countsOf(api.Log_ProduceBatch_FullMethodName), "ProduceBatch must go to the leader, server 0")
+
+	leaderRead := metadata.AppendToOutgoingContext(callContext(t), ReadHeader, ReadFromLeader)
+	for range 4 {
+		_, err := client.Consume(leaderRead, &api.ConsumeRequest{Offset: 0, Linearizable: true})
+		require.Equal(t, codes.Unimplemented.String(), status.Code(err).String(), "got %v", err)
+	}
+	stream, err := client.ConsumeStream(leaderRead, &api.ConsumeRequest{Offset: 0})
+	require.NoError(t, err)
+	res, err := stream.Recv()
+	require.NoError(t, err)
+	require.Equal(t, "server 0", string(res.GetRecord().GetValue()), "a stream marked with ReadHeader must read the leader's log")
+	require.Equal(t, []int{4, 0, 0}, c.countsOf(consume), "a Consume marked with ReadHeader must go to the leader")
+	require.Equal(t, []int{1, 0, 0}, c.countsOf(consumeStream), "a ConsumeStream marked with ReadHeader must go to the leader")
+
+	for range 2 {
+		consumeFirst(t, client)
+	}
+	require.Equal(t, []int{4, 1, 1}, c.countsOf(consume), "reads without the header still go to the followers")
 }

@@ -66,9 +66,9 @@ type Config struct {
 	// one that survives; with 0, a power failure still can, and [NewLog]
 	// then reports the hole as [ErrCorrupt].
 	//
-	// A [DistributedLog] applies SyncEvery to the log its records are
-	// applied to, which it rebuilds from Raft when it starts; Raft's own
-	// log ignores it and syncs before every acknowledgement.
+	// A [DistributedLog] ignores SyncEvery: Raft's log syncs before every
+	// acknowledgement, and the log its records are applied to, rebuilt
+	// from Raft's when it starts, never needs to.
 	SyncEvery uint64
 	// Retention bounds how much of its history the log keeps, by dropping
 	// its oldest segments. The zero value keeps everything.

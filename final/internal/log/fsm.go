@@ -18,6 +18,10 @@ const (
 	// AppendRequestType starts a command that appends a record: the rest of
 	// the command is an api.ProduceRequest in protobuf.
 	AppendRequestType RequestType = 0
+	// BatchAppendRequestType starts a command that appends several records
+	// at once: the rest of the command is an api.ProduceBatchRequest in
+	// protobuf (see fsm_batch.go).
+	BatchAppendRequestType RequestType = 1
 )
 
 var _ raft.FSM = (*fsm)(nil)
@@ -37,31 +41,48 @@ type fsm struct {
 }
 
 // Apply implements raft.FSM: it carries out one committed command. For an
-// append it returns the *api.ProduceResponse with the record's offset, and
-// an error for a command it cannot read or carry out. An append from a
-// producer whose sequence was appended already appends nothing and returns
-// the offset of that first append. It wakes the waiters of
-// [DistributedLog.NextAppend] either way.
+// append it returns the *api.ProduceResponse with the record's offset, for
+// a batch (see fsm_batch.go) the *api.ProduceBatchResponse with the
+// records' offsets, and an error for a command it cannot read or carry
+// out. An append or batch from a producer whose sequence was appended
+// already appends nothing and returns the offsets of that first append.
+// It wakes the waiters of [DistributedLog.NextAppend] either way.
 func (f *fsm) Apply(entry *raft.Log) any {
 	defer f.appended.notify()
 	if len(entry.Data) == 0 {
 		return fmt.Errorf("raft entry %d: empty command", entry.Index)
 	}
-	if reqType := RequestType(entry.Data[0]); reqType != AppendRequestType {
+	var res any
+	switch reqType := RequestType(entry.Data[0]); reqType {
+	case AppendRequestType:
+		res = f.applyAppend(entry.Data[1:], entry.Index)
+	case BatchAppendRequestType:
+		res = f.applyBatch(entry.Data[1:], entry.Index)
+	default:
 		return fmt.Errorf("raft entry %d: unknown request type %d", entry.Index, reqType)
 	}
-	var req api.ProduceRequest
-	if err := proto.Unmarshal(entry.Data[1:], &req); err != nil {
+	if err, ok := res.(error); ok {
 		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+	}
+	return res
+}
+
+// applyAppend carries out an append command whose api.ProduceRequest is
+// data, from the Raft entry at index, and returns its
+// *api.ProduceResponse or an error.
+func (f *fsm) applyAppend(data []byte, index uint64) any {
+	var req api.ProduceRequest
+	if err := proto.Unmarshal(data, &req); err != nil {
+		return err
 	}
 	id, sequence := req.GetProducerId(), req.GetSequence()
 	if id != "" {
 		if len(id) > MaxProducerIDBytes {
-			return fmt.Errorf("raft entry %d: %w", entry.Index, ErrProducerIDTooLong)
+			return ErrProducerIDTooLong
 		}
-		off, found, err := f.producers.lookup(id, sequence, entry.Index)
+		off, found, err := f.producers.lookup(id, sequence, index)
 		if err != nil {
-			return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+			return err
 		}
 		if found {
 			return &api.ProduceResponse{Offset: off}
@@ -71,13 +92,21 @@ func (f *fsm) Apply(entry *raft.Log) any {
 	// value is kept.
 	off, err := f.log.Append(&api.Record{Value: req.GetRecord().GetValue()})
 	if err != nil {
-		return fmt.Errorf("raft entry %d: %w", entry.Index, err)
+		return err
 	}
-	if id != "" {
-		if f.producers == nil {
-			f.producers = newProducers(f.maxProducers)
-		}
-		f.producers.record(id, sequence, off, entry.Index)
-	}
+	f.remember(id, sequence, off, index)
 	return &api.ProduceResponse{Offset: off}
+}
+
+// remember records in the table of producers that producer id's
+// sequence was appended at offset by the Raft entry at index; an empty id
+// is no producer.
+func (f *fsm) remember(id string, sequence, offset, index uint64) {
+	if id == "" {
+		return
+	}
+	if f.producers == nil {
+		f.producers = newProducers(f.maxProducers)
+	}
+	f.producers.record(id, sequence, offset, index)
 }

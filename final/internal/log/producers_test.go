@@ -147,6 +147,12 @@ func TestDistributedLogDeduplicatesAcrossLeaderChange(t *testing.T) {
 	off, err := leader.log.AppendFrom("p", 1, &api.Record{Value: []byte("once")})
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), off)
+	// Every server must hold the record, and so every configuration before
+	// it, before the leader goes: a server left without the entry that
+	// added another refuses that one's votes, and the two can elect nobody.
+	for _, n := range c.nodes {
+		requireValues(t, n, []string{"once"}, "every server must hold the record")
+	}
 	leader.close(t)
 
 	require.Eventually(t, func() bool {

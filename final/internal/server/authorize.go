@@ -27,6 +27,7 @@ const (
 var actions = map[string]string{
 	api.Log_Produce_FullMethodName:       produceAction,
 	api.Log_ProduceStream_FullMethodName: produceAction,
+	api.Log_ProduceBatch_FullMethodName:  produceAction,
 	api.Log_Consume_FullMethodName:       consumeAction,
 	api.Log_ConsumeStream_FullMethodName: consumeAction,
 	// The cluster's addresses are an action of their own: producers and

@@ -84,6 +84,7 @@ func TestAuthorizeMethods(t *testing.T) {
 		for method, action := range map[string]string{
 			api.Log_Produce_FullMethodName:       "produce",
 			api.Log_ProduceStream_FullMethodName: "produce",
+			api.Log_ProduceBatch_FullMethodName:  "produce",
 			api.Log_Consume_FullMethodName:       "consume",
 			api.Log_ConsumeStream_FullMethodName: "consume",
 		} {

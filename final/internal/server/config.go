@@ -15,10 +15,13 @@ import (
 )
 
 // The defaults of the Config limits. Each open ConsumeStream whose client
-// does not read holds up to about three records on the server (the one gRPC
-// has queued for the client, the one a blocked Send has encoded, and the
-// record itself), so with records of up to MaxMessageBytes the defaults
-// bound what unread streams can hold to about 3 × 32 MiB = 96 MiB.
+// does not read holds up to about three messages on the server (the one
+// gRPC has queued for the client, the one a blocked Send has encoded, and
+// the records of the message itself), so with records of up to
+// MaxMessageBytes the defaults bound what unread streams of one record per
+// message can hold to about 3 × 32 MiB = 96 MiB. Streams of batched
+// messages (max_batch) hold up to MaxStreamBatchBytes more per message:
+// about 3 × 32 × 1.25 MiB = 120 MiB.
 const (
 	// DefaultMaxConsumeStreams is Config.MaxConsumeStreams when it is zero.
 	DefaultMaxConsumeStreams = 32

@@ -13,8 +13,15 @@ import (
 // requested offset. For an offset the log does not hold, the log's
 // api.ErrOffsetOutOfRange goes back to gRPC as it is, and reaches the
 // client as code OutOfRange; other read errors become the statuses of
-// [grpcServer.readError].
+// [grpcServer.readError]. A linearizable request is answered only once
+// [grpcServer.waitLinearizable] allows it, and ends with its error
+// otherwise.
 func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api.ConsumeResponse, error) {
+	if req.GetLinearizable() {
+		if err := s.waitLinearizable(); err != nil {
+			return nil, err
+		}
+	}
 	record, err := s.log.Read(req.GetOffset())
 	if err != nil {
 		return nil, s.readError(req.GetOffset(), err)
@@ -23,42 +30,52 @@ func (s *grpcServer) Consume(ctx context.Context, req *api.ConsumeRequest) (*api
 }
 
 // ConsumeStream implements api.LogServer: it sends the records from the
-// requested offset on, in order. Once it has sent the last one it waits,
-// using no CPU, until the next append through this server or until the
-// client goes away; then it returns the context's error. While the client
-// does not read, gRPC's flow control holds Send back, so a slow client
-// slows this loop down rather than making the server buffer records for it.
-// A read error ends the stream with the status of [grpcServer.readError].
+// requested offset on, in order: one per message in record, or, when the
+// request sets max_batch, as many as are there already up to that many
+// and [MaxStreamBatchRecords] and [MaxStreamBatchBytes] per message, in
+// records. Once it has sent the last one it waits, using no CPU, until the
+// next append through this server or until the client goes away; then it
+// returns the context's error. While the client does not read, gRPC's flow
+// control holds Send back, so a slow client slows this loop down rather
+// than making the server buffer records for it: the handler reads no
+// further than the message it is sending. A read error ends the stream
+// with the status of [grpcServer.readError]. A linearizable request is
+// checked once, before the first read, by [grpcServer.waitLinearizable].
 // The request is left as the client sent it.
 func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerStreamingServer[api.ConsumeResponse]) error {
+	if req.GetLinearizable() {
+		if err := s.waitLinearizable(); err != nil {
+			return err
+		}
+	}
 	off := req.GetOffset() // the position is ours to move, not the client's
 	for {
 		// Before the read: an append that lands after it still closes
 		// this channel, so the wait below cannot miss it.
 		appended := s.log.nextAppend()
-		record, err := s.log.Read(off)
-		var outOfRange api.ErrOffsetOutOfRange
-		switch {
-		case errors.As(err, &outOfRange):
-			if lowest, ok := s.lowestOffset(); ok && off < lowest {
-				// Dropped by retention or a truncation: waiting would
-				// never bring it back.
-				return notRetainedStatus(off, lowest)
+		records, err := s.readFrom(off, req.GetMaxBatch())
+		if len(records) > 0 {
+			if err := stream.Send(consumeResponse(records, req.GetMaxBatch())); err != nil {
+				return err
 			}
-			// Nothing at off yet: sleep until something is appended.
-			select {
-			case <-appended:
-			case <-stream.Context().Done():
-				return stream.Context().Err()
-			}
+			off += uint64(len(records))
 			continue
-		case err != nil:
+		}
+		var outOfRange api.ErrOffsetOutOfRange
+		if !errors.As(err, &outOfRange) {
 			return s.readError(off, err)
 		}
-		if err := stream.Send(&api.ConsumeResponse{Record: record}); err != nil {
-			return err
+		if lowest, ok := s.lowestOffset(); ok && off < lowest {
+			// Dropped by retention or a truncation: waiting would
+			// never bring it back.
+			return notRetainedStatus(off, lowest)
 		}
-		off++
+		// Nothing at off yet: sleep until something is appended.
+		select {
+		case <-appended:
+		case <-stream.Context().Done():
+			return stream.Context().Err()
+		}
 	}
 }
 

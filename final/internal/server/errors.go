@@ -55,8 +55,10 @@ func (s *grpcServer) appendError(err error) error {
 		return notLeaderStatus(notLeader)
 	}
 	switch {
-	case errors.Is(err, errNoProducers):
+	case errors.Is(err, errNoProducers), errors.Is(err, errNoBatches):
 		return err
+	case errors.Is(err, log.ErrBatchEmpty), errors.Is(err, log.ErrBatchTooLarge):
+		return status.Error(codes.InvalidArgument, err.Error())
 	case errors.Is(err, log.ErrSequenceTooOld):
 		return status.Errorf(codes.FailedPrecondition, "%v: the record may be in the log already; send it with a new sequence only if a duplicate is acceptable", err)
 	case errors.Is(err, log.ErrProducerIDTooLong):

@@ -104,8 +104,8 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 var _ api.LogServer = (*grpcServer)(nil)
 
 // grpcServer implements api.LogServer. Its handlers are in produce.go,
-// consume.go and servers.go, its interceptors in authorize.go and
-// logging.go.
+// batch.go, consume.go (with consume_batch.go and linearizable.go) and
+// servers.go, its interceptors in authorize.go and logging.go.
 type grpcServer struct {
 	api.UnimplementedLogServer
 
