@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 )
 
@@ -47,6 +48,9 @@ type Config struct {
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
+	// MeterProvider records the gRPC server's metrics. Nil records none;
+	// the global otel.GetMeterProvider() is never used.
+	MeterProvider metric.MeterProvider
 }
 
 // RPCAddr returns the address of the gRPC server: BindAddr's host with
