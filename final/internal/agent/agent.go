@@ -47,6 +47,10 @@ type Agent struct {
 	server     *grpc.Server
 	serving    chan error // receives Serve's result
 	membership *discovery.Membership
+	// stopReconcile is closed to stop the loop of setupReconcile, which
+	// closes reconciling when it has.
+	stopReconcile chan struct{}
+	reconciling   chan struct{}
 
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
@@ -67,7 +71,7 @@ func New(config Config) (*Agent, error) {
 	// The order matters: Raft and gRPC need the port's listeners, the
 	// server needs the log, and the membership tells the log whom to
 	// replicate to, so it comes last.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership} {
+	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconcile} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -182,6 +186,9 @@ func (a *Agent) setupMembership() error {
 func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
 		var errs []error
+		if a.reconciling != nil {
+			a.stopReconciling()
+		}
 		if a.membership != nil {
 			errs = append(errs, a.membership.Leave())
 		}
