@@ -138,6 +138,7 @@ func (s *supervisor) run(i int, join []string) error {
 	if err != nil {
 		s.printf("%v", err)
 	}
+	s.printf("%s started (process %d)", node.Name, cmd.Process.Pid)
 	waitErr := cmd.Wait()
 	_ = logs.Flush() // the shared output is the terminal's: nothing to do if it fails
 	s.mu.Lock()

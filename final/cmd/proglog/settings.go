@@ -101,7 +101,10 @@ func flagNames(flags *pflag.FlagSet) string {
 func stringList(v *viper.Viper, key string) []string {
 	raw, isString := v.Get(key).(string)
 	if !isString {
-		return v.GetStringSlice(key)
+		if list := v.GetStringSlice(key); len(list) > 0 {
+			return list
+		}
+		return nil // no list, as with an empty string
 	}
 	var list []string
 	for item := range strings.SplitSeq(raw, ",") {
