@@ -41,8 +41,8 @@ func buildProglog(t *testing.T) string {
 // runningCluster is a "proglog cluster" child process and what it has
 // printed so far.
 type runningCluster struct {
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd has exited; then waitErr is set
+	cmd     *exec.Cmd
+	exited  chan struct{} // closed when cmd has exited; then waitErr is set
 	waitErr error
 
 	mu    sync.Mutex // guards lines

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/zap"
 
 	"github.com/proglog-workshop/proglog/final/internal/agent"
@@ -93,6 +96,14 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 		}
 		defer stopMetrics()
 	}
+	if settings.trace {
+		tracerProvider, err := newSpanPrinter(cfg.NodeName)
+		if err != nil {
+			return err
+		}
+		defer shutdownWithin(logger, "span printer", tracerProvider.Shutdown)
+		cfg.TracerProvider = tracerProvider
+	}
 	a, err := agent.New(cfg)
 	if err != nil {
 		return err
@@ -119,6 +130,16 @@ func nodeResource(node string) *resource.Resource {
 		attribute.String("service.name", "proglog"),
 		attribute.String("service.instance.id", node),
 	)
+}
+
+// newSpanPrinter returns a tracer provider that prints every span to
+// stderr, as JSON, shortly after it ends.
+func newSpanPrinter(node string) (*sdktrace.TracerProvider, error) {
+	exporter, err := stdouttrace.New(stdouttrace.WithWriter(os.Stderr))
+	if err != nil {
+		return nil, fmt.Errorf("new span printer: %w", err)
+	}
+	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(nodeResource(node))), nil
 }
 
 // shutdownWithin calls stop, which flushes what a provider still holds,

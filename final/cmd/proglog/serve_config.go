@@ -46,6 +46,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.String("peer-tls-server-name", "", "name every other node's certificate must be valid for (default: --bind-addr's host)")
 
 	flags.String("metrics-addr", "", "host:port to serve Prometheus metrics on, over plain HTTP, at /metrics (default: none)")
+	flags.Bool("trace", false, "print a span for every gRPC call to stderr, as JSON")
 	flags.String("log-format", "json", `format of the node's logs on stderr: "json" (one object per line) or "console" (for people)`)
 	flags.String("log-level", "info", `least severe level of the logs: "debug", "info", "warn" or "error"`)
 }
@@ -53,6 +54,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 // serveSettings are serve's settings that are not the agent's.
 type serveSettings struct {
 	metricsAddr string
+	trace       bool
 	logFormat   string
 	logLevel    string
 }
@@ -61,14 +63,15 @@ type serveSettings struct {
 func serveOnlySettings(v *viper.Viper) serveSettings {
 	return serveSettings{
 		metricsAddr: v.GetString("metrics-addr"),
+		trace:       v.GetBool("trace"),
 		logFormat:   v.GetString("log-format"),
 		logLevel:    v.GetString("log-level"),
 	}
 }
 
 // agentConfig returns the agent.Config that v's settings describe, its TLS
-// loaded from their files. Logger and MeterProvider are the caller's to
-// set.
+// loaded from their files. Logger, MeterProvider and TracerProvider are
+// the caller's to set.
 func agentConfig(v *viper.Viper) (agent.Config, error) {
 	cfg := agent.Config{
 		DataDir:        v.GetString("data-dir"),

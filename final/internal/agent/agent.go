@@ -137,14 +137,15 @@ func (a *Agent) setupServer() error {
 		return err
 	}
 	// One place builds the server's configuration: the log, the ACL and
-	// chapter 6's observability (the logger and the meter provider here;
-	// a tracer provider would be handed over the same way).
+	// chapter 6's observability: the logger, the meter and the tracer
+	// providers.
 	serverConfig := &server.Config{
-		CommitLog:     a.log,
-		Authorizer:    authorizer,
-		Logger:        a.logger,
-		GetServerer:   a.log,
-		MeterProvider: a.MeterProvider,
+		CommitLog:      a.log,
+		Authorizer:     authorizer,
+		Logger:         a.logger,
+		GetServerer:    a.log,
+		MeterProvider:  a.MeterProvider,
+		TracerProvider: a.TracerProvider,
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {

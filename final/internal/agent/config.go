@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
 
@@ -51,6 +52,9 @@ type Config struct {
 	// MeterProvider records the gRPC server's metrics. Nil records none;
 	// the global otel.GetMeterProvider() is never used.
 	MeterProvider metric.MeterProvider
+	// TracerProvider makes a span for every gRPC call. Nil makes none; the
+	// global otel.GetTracerProvider() is never used.
+	TracerProvider trace.TracerProvider
 }
 
 // RPCAddr returns the address of the gRPC server: BindAddr's host with
