@@ -69,6 +69,9 @@ func newClient(cmd *cobra.Command) (*client.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no --addr, and no local cluster to default to: %w", err)
 	}
+	if state.SupervisorPID == 0 || !processAlive(state.SupervisorPID) {
+		return nil, fmt.Errorf("no --addr, and the local cluster in %s is not running: start it with \"proglog cluster --dir %s\", or pass --addr", dir, dir)
+	}
 	// Any node will do; try them in turn, so that one that is down (or
 	// being restarted) is no reason to fail.
 	var errs []error

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,7 +37,7 @@ type supervisor struct {
 	exe string // the proglog binary to run the nodes with
 
 	outMu sync.Mutex // guards out, which every node's log lines go to
-	out   *os.File
+	out   io.Writer
 
 	mu       sync.Mutex // guards state, procs and stopping
 	state    clusterState
@@ -50,7 +51,7 @@ type supervisor struct {
 
 // newSupervisor returns a supervisor of the nodes of state in dir, which
 // prints their logs to out. It starts nothing.
-func newSupervisor(dir clusterDir, exe string, state clusterState, out *os.File) *supervisor {
+func newSupervisor(dir clusterDir, exe string, state clusterState, out io.Writer) *supervisor {
 	return &supervisor{
 		dir:     dir,
 		exe:     exe,
