@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ new cluster with new certificates.`,
 				return fmt.Errorf("--nodes (%d) must be at least 1", opts.nodes)
 			}
 			opts.dir = clusterDir(dir)
-			return runCluster(cmd.Context(), opts, os.Stdout)
+			return runCluster(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", defaultClusterDir(), "directory of the cluster's certificates, data and state")
@@ -74,7 +75,7 @@ new cluster with new certificates.`,
 
 // runCluster runs the cluster opts describe until ctx ends, printing to
 // out, then stops it.
-func runCluster(ctx context.Context, opts clusterOptions, out *os.File) error {
+func runCluster(ctx context.Context, opts clusterOptions, out io.Writer) error {
 	began := time.Now()
 	exe, err := os.Executable()
 	if err != nil {
@@ -104,7 +105,10 @@ func runCluster(ctx context.Context, opts clusterOptions, out *os.File) error {
 	// The first node must be up before the others join it through Serf.
 	sup.start(0, nil)
 	if err := waitFor(ctx, opts.readyTimeout, sup.failed, func(ctx context.Context) error { return p.healthy(ctx, 0) }); err != nil {
-		return fmt.Errorf("node-1 did not start: %w", err)
+		if ctx.Err() != nil {
+			return nil // Ctrl-C while starting: stop, as asked
+		}
+		return fmt.Errorf("node-1 did not start (see its log above): %w", err)
 	}
 	for i := 1; i < len(state.Nodes); i++ {
 		sup.start(i, []string{state.Nodes[0].BindAddr})

@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"syscall"
 )
 
 // prepareCluster readies opts.dir for a run and returns the state to run:
@@ -114,11 +113,6 @@ func checkPortsFree(state clusterState) error {
 	return nil
 }
 
-// processAlive reports whether the process pid exists.
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM) // EPERM: it exists, as another user's
-}
 
 // portOf returns the port of addr, host:port.
 func portOf(addr string) string {
