@@ -113,7 +113,6 @@ func checkPortsFree(state clusterState) error {
 	return nil
 }
 
-
 // portOf returns the port of addr, host:port.
 func portOf(addr string) string {
 	_, port, err := net.SplitHostPort(addr)
