@@ -85,10 +85,12 @@ func runCluster(ctx context.Context, opts clusterOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The cluster watches its nodes as the root client.
+	files := config.FilesIn(opts.dir.configDir())
 	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
-		CAFile:   config.FilesIn(opts.dir.configDir()).CAFile,
-		CertFile: config.FilesIn(opts.dir.configDir()).RootClientCertFile,
-		KeyFile:  config.FilesIn(opts.dir.configDir()).RootClientKeyFile,
+		CAFile:   files.CAFile,
+		CertFile: files.RootClientCertFile,
+		KeyFile:  files.RootClientKeyFile,
 	})
 	if err != nil {
 		return fmt.Errorf("%w: start over with --fresh", err)
