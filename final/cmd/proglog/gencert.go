@@ -38,9 +38,10 @@ nothing to install:
   server.pem, server-key.pem  the nodes' certificate, for gRPC and for Raft
                               between nodes; valid for 127.0.0.1, ::1,
                               localhost and every --host
-  root-client.pem, ...-key    a client the ACL lets do everything
-  nobody-client.pem, ...-key  a client the CA vouches for and the ACL
-                              allows nothing
+  NAME-client.pem, ...-key    a client certificate for each name of the
+                              example ACL: root may do everything,
+                              nobody nothing (the CA vouches for it,
+                              the ACL does not)
   other-ca-client.pem, expired-client.pem, ...
                               client certificates a server must refuse
   model.conf, policy.csv      the example ACL (casbin) for those clients
