@@ -147,13 +147,15 @@ func (a *Agent) setupServer() error {
 		return err
 	}
 	// One place builds the server's configuration: the log, the ACL and
-	// chapter 6's observability (the logger here; tracer and meter
-	// providers would be handed over the same way).
+	// chapter 6's observability: the logger, the meter and the tracer
+	// providers.
 	serverConfig := &server.Config{
-		CommitLog:   a.log,
-		Authorizer:  authorizer,
-		Logger:      a.logger,
-		GetServerer: a.log,
+		CommitLog:      a.log,
+		Authorizer:     authorizer,
+		Logger:         a.logger,
+		GetServerer:    a.log,
+		MeterProvider:  a.MeterProvider,
+		TracerProvider: a.TracerProvider,
 		// Zero takes the server's default.
 		HandshakeTimeout: a.HandshakeTimeout,
 	}

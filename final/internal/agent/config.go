@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
 
@@ -78,6 +80,12 @@ type Config struct {
 	// (zero means server.DefaultHandshakeTimeout), TLS for Raft (zero
 	// means log.DefaultRaftHandshakeTimeout).
 	HandshakeTimeout time.Duration
+	// MeterProvider records the gRPC server's metrics. Nil records none;
+	// the global otel.GetMeterProvider() is never used.
+	MeterProvider metric.MeterProvider
+	// TracerProvider makes a span for every gRPC call. Nil makes none; the
+	// global otel.GetTracerProvider() is never used.
+	TracerProvider trace.TracerProvider
 }
 
 // RPCAddr returns the address of the gRPC server: BindAddr's host with
