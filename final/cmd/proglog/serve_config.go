@@ -14,6 +14,7 @@ import (
 	"github.com/proglog-workshop/proglog/final/internal/agent"
 	"github.com/proglog-workshop/proglog/final/internal/config"
 	"github.com/proglog-workshop/proglog/final/internal/discovery"
+	"github.com/proglog-workshop/proglog/final/internal/log"
 )
 
 // This file is the one place where serve's settings become an
@@ -49,6 +50,8 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.String("peer-tls-server-name", "", "name every other node's certificate must be valid for (default: --bind-addr's host)")
 	flags.StringSlice("peer-names", nil, "common names of the certificates that may open Raft connections, comma-separated (default: the name on --server-tls-cert-file)")
 	flags.String("gossip-key-file", "", "file holding the base64 32-byte key that encrypts Serf's gossip, the same on every node (gencert: gossip.key; default: gossip in the clear)")
+	flags.String("retention-max-bytes", "0", `drop the oldest segments of records while the log is larger than this, in bytes, with an optional unit ("10GiB", "500MB"); 0 keeps every record`)
+	flags.Duration("retention-max-age", 0, `drop segments whose records are all older than this ("168h" for a week); 0 keeps every record`)
 	flags.String("health-addr", "", "host:port to serve the gRPC health service alone on, in plaintext, for probes without a client certificate (default: none)")
 
 	flags.String("metrics-addr", "", "host:port to serve Prometheus metrics on, over plain HTTP, at /metrics (default: none)")
@@ -90,6 +93,10 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		ACLPolicyFile:  v.GetString("acl-policy-file"),
 		PeerNames:      stringList(v, "peer-names"),
 		HealthAddr:     v.GetString("health-addr"),
+		Retention:      log.Retention{MaxAge: v.GetDuration("retention-max-age")},
+	}
+	if cfg.Retention.MaxAge < 0 {
+		return agent.Config{}, fmt.Errorf("--retention-max-age %s is negative: give 0 to keep every record", cfg.Retention.MaxAge)
 	}
 	if cfg.NodeName == "" {
 		return agent.Config{}, fmt.Errorf("--node-name is empty (and the host has no name to default to): give every node a unique name")
@@ -98,6 +105,9 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		return agent.Config{}, fmt.Errorf("--acl-model-file and --acl-policy-file are required: the server refuses every call without an ACL (proglog gencert writes an example pair)")
 	}
 	var err error
+	if cfg.Retention.MaxBytes, err = parseBytes(v.GetString("retention-max-bytes")); err != nil {
+		return agent.Config{}, fmt.Errorf("--retention-max-bytes: %w", err)
+	}
 	if cfg.EncryptKey, err = loadGossipKey(v.GetString("gossip-key-file")); err != nil {
 		return agent.Config{}, err
 	}

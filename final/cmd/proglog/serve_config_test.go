@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
@@ -36,6 +37,7 @@ func nodeArgs(dir string) []string {
 		"--peer-tls-ca-file", filepath.Join(dir, "ca.pem"),
 		"--gossip-key-file", filepath.Join(dir, "gossip.key"),
 		"--health-addr", "127.0.0.1:18402", "--peer-names", "server,other",
+		"--retention-max-bytes", "64MiB", "--retention-max-age", "168h",
 	}
 }
 
@@ -56,6 +58,8 @@ func TestAgentConfigMapsEveryFlag(t *testing.T) {
 	require.Len(t, cfg.EncryptKey, discovery.EncryptKeyBytes, "the gossip key must be read and decoded")
 	require.Equal(t, "127.0.0.1:18402", cfg.HealthAddr)
 	require.Equal(t, []string{"server", "other"}, cfg.PeerNames)
+	require.Equal(t, uint64(64<<20), cfg.Retention.MaxBytes)
+	require.Equal(t, 168*time.Hour, cfg.Retention.MaxAge)
 	require.Len(t, cfg.ServerTLSConfig.Certificates, 1)
 	require.Len(t, cfg.PeerTLSConfig.Certificates, 1, "Raft must present a certificate to its peers")
 	require.Equal(t, "127.0.0.1", cfg.PeerTLSConfig.ServerName, "the peers are checked against --bind-addr's host by default")

@@ -129,7 +129,7 @@ func (a *Agent) setupLog() error {
 	// The Raft side of the port accepts the other servers only: a client
 	// of the CA, even root, must not append to Raft's log or vote.
 	raftTLS := config.AcceptOnly(a.ServerTLSConfig, peerNames...)
-	logConfig := log.Config{}
+	logConfig := log.Config{Retention: a.Retention}
 	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, raftTLS, a.PeerTLSConfig)
 	logConfig.Raft.StreamLayer.HandshakeTimeout = a.HandshakeTimeout
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)

@@ -12,6 +12,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
+
+	"github.com/proglog-workshop/proglog/final/internal/log"
 )
 
 // Config configures an [Agent].
@@ -66,6 +68,10 @@ type Config struct {
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
 	// gossips in the clear. An agent with another key cannot join.
 	EncryptKey []byte
+	// Retention bounds the records the agent keeps, by total size and by
+	// age (see log.Retention); the zero value keeps every record. A
+	// consume below what is kept gets OutOfRange naming the lowest offset.
+	Retention log.Retention
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
