@@ -17,7 +17,7 @@ test-final: ## vet, gofmt and the tests of final/, the complete service
 	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race ./...
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
-	cd final && go run ./cmd/proglog cluster
+	go run ./final/cmd/proglog cluster
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify
