@@ -60,6 +60,16 @@ type Config struct {
 	// of Shutdown. Port 0 picks a free port; after New, the Agent's
 	// HealthAddr holds the address it got. Empty serves no such port.
 	HealthAddr string
+	// HTTPAddr, when set, is a host:port where the agent serves, over
+	// plain HTTP, its metrics for Prometheus (/metrics), its status as
+	// JSON (/status.json), every member's (/cluster.json) and a page that
+	// shows them live (/status). It is read-only and shows no record, but
+	// it takes no certificate: bind it to an operator network, or reach it
+	// through a port-forward. Its address goes to the other members in the
+	// Serf tag HTTPAddrTag. Port 0 picks a free port; after New, the
+	// Agent's HTTPAddr holds the address it got. Empty serves no such port,
+	// and records no metrics.
+	HTTPAddr string
 	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
 	// gossips in the clear. An agent with another key cannot join.
