@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
@@ -75,6 +76,18 @@ func clusterStatus(t *testing.T, a *Agent) status.Cluster {
 	return c
 }
 
+// aliveVoters counts the members n sees alive, voting, and with an HTTP
+// address.
+func aliveVoters(n status.Node) int {
+	count := 0
+	for _, m := range n.Members {
+		if m.Voter && m.Status == status.MemberAlive && m.HTTPAddr != "" {
+			count++
+		}
+	}
+	return count
+}
+
 // TestStatusShowsTheCluster reads the status of a 3-agent cluster: every
 // node agrees on the leader and, after produces, on the offsets; the
 // cluster view gathered by any node shows every node. Then the leader
@@ -87,13 +100,7 @@ func TestStatusShowsTheCluster(t *testing.T) {
 	leader := agents[0] // it bootstrapped the cluster
 	require.True(t, eventually(func() bool {
 		n := nodeStatus(t, leader)
-		voters := 0
-		for _, m := range n.Members {
-			if m.Voter && m.Status == status.MemberAlive && m.HTTPAddr != "" {
-				voters++
-			}
-		}
-		return n.IsLeader && voters == 3
+		return n.IsLeader && aliveVoters(n) == 3
 	}), "node-0 must lead and see three alive voters, each with its HTTP address: %+v", nodeStatus(t, leader))
 	c := client(t, leader, certs)
 	for range 3 {
@@ -109,8 +116,9 @@ func TestStatusShowsTheCluster(t *testing.T) {
 		require.True(t, eventually(func() bool {
 			got = nodeStatus(t, a)
 			return got.Leader == want.Leader && got.Term == want.Term && got.NextOffset == 3 &&
-				got.CommitIndex >= want.CommitIndex && got.AppliedIndex >= want.CommitIndex
-		}), "%s must agree with the leader on the leader, the term and the offsets: got %+v, leader %+v", a.NodeName, got, want)
+				got.CommitIndex >= want.CommitIndex && got.AppliedIndex >= want.CommitIndex &&
+				aliveVoters(got) == 3
+		}), "%s must agree with the leader on the leader, the term, the offsets and the members: got %+v, leader %+v", a.NodeName, got, want)
 		require.Equal(t, a.NodeName, got.ID)
 		require.Equal(t, a.HTTPAddr, got.HTTPAddr)
 	}
@@ -197,16 +205,22 @@ func TestHTTPPortServesMetrics(t *testing.T) {
 	a := startHTTPCluster(t, 1, certs)[0]
 	produce(t, client(t, a, certs), secret)
 
-	body := get(t, a, status.MetricsPath, "text/plain")
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(string(body)))
-	require.NoError(t, err, "/metrics must parse as Prometheus' text format")
+	// gRPC records a call's duration once the call has ended on the
+	// server, which may be just after the client has its answer.
+	var families map[string]*dto.MetricFamily
+	require.True(t, eventually(func() bool {
+		body := get(t, a, status.MetricsPath, "text/plain")
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		var err error
+		families, err = parser.TextToMetricFamilies(strings.NewReader(string(body)))
+		require.NoError(t, err, "/metrics must parse as Prometheus' text format")
+		_, ok := families["rpc_server_call_duration_seconds"]
+		return ok
+	}), "gRPC's own metrics must be on /metrics")
 	produced, ok := families["proglog_produce_records_total"]
 	require.True(t, ok, "the server's produce counter must be on /metrics; families: %d", len(families))
 	require.Len(t, produced.GetMetric(), 1)
 	require.Equal(t, 1.0, produced.GetMetric()[0].GetCounter().GetValue())
-	_, ok = families["rpc_server_call_duration_seconds"]
-	require.True(t, ok, "gRPC's own metrics must be on /metrics")
 }
 
 // TestNoHTTPPortByDefault checks that an agent without HTTPAddr serves no
