@@ -189,7 +189,28 @@ func TestSlowHandlerDoesNotBlockSerf(t *testing.T) {
 		}
 	}
 	require.True(t, answered, "member 0 did not answer Serf's internal query while its handler was blocked in Join: the goroutine that reads Serf's events must only queue them, never call the handler")
+
+	// Serf's event channel has room for a burst, so a goroutine that
+	// calls the handler would only block Serf after many more events.
+	// Where a new event ends up shows it at once: sent now, it must reach
+	// member 0's queue while the handler is still stuck, not wait in
+	// Serf's channel behind the handler.
+	require.NoError(t, members[1].serf.UserEvent("ping", nil, false))
+	require.Eventually(t, func() bool { return queuedUserEvent(first.queue) }, converge, tick,
+		"an event sent while member 0's handler was blocked never reached member 0's queue: the goroutine that reads Serf's events must only queue them, never call the handler")
 	require.Empty(t, stuck.joined(), "the handler is still blocked in its first Join")
+}
+
+// queuedUserEvent reports whether q holds a Serf user event.
+func queuedUserEvent(q *eventQueue) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, e := range q.events {
+		if e.EventType() == serf.EventUser {
+			return true
+		}
+	}
+	return false
 }
 
 func TestNewRejectsBadInput(t *testing.T) {

@@ -133,7 +133,7 @@ func (a *Agent) setupLog() error {
 	// The Raft side of the port accepts the other servers only: a client
 	// of the CA, even root, must not append to Raft's log or vote.
 	raftTLS := config.AcceptOnly(a.ServerTLSConfig, peerNames...)
-	logConfig := log.Config{}
+	logConfig := log.Config{Retention: a.Retention}
 	logConfig.Raft.StreamLayer = log.NewStreamLayer(a.raftLn, raftTLS, a.PeerTLSConfig)
 	logConfig.Raft.StreamLayer.HandshakeTimeout = a.HandshakeTimeout
 	logConfig.Raft.LocalID = raft.ServerID(a.NodeName)
@@ -151,17 +151,17 @@ func (a *Agent) setupServer() error {
 		return err
 	}
 	// One place builds the server's configuration: the log, the ACL and
-	// chapter 6's observability (the logger here; tracer and meter
-	// providers would be handed over the same way).
+	// chapter 6's observability: the logger, the meter and the tracer
+	// providers.
 	serverConfig := &server.Config{
-		CommitLog:   a.log,
-		Authorizer:  authorizer,
-		Logger:      a.logger,
-		GetServerer: a.log,
+		CommitLog:      a.log,
+		Authorizer:     authorizer,
+		Logger:         a.logger,
+		GetServerer:    a.log,
+		MeterProvider:  a.MeterProvider,
+		TracerProvider: a.TracerProvider,
 		// Zero takes the server's default.
 		HandshakeTimeout: a.HandshakeTimeout,
-		// Nil, without an HTTP port, records nothing.
-		MeterProvider: a.meterProvider(),
 	}
 	srv, err := server.NewGRPCServer(serverConfig, grpc.Creds(credentials.NewTLS(a.ServerTLSConfig)))
 	if err != nil {

@@ -9,7 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
+
+	"github.com/proglog-workshop/proglog/final/internal/log"
 )
 
 // Config configures an [Agent].
@@ -63,7 +67,8 @@ type Config struct {
 	// HTTPAddr, when set, is a host:port where the agent serves, over
 	// plain HTTP, its metrics for Prometheus (/metrics), its status as
 	// JSON (/status.json), every member's (/cluster.json) and a page that
-	// shows them live (/status). It is read-only and shows no record, but
+	// shows them live (/status); /metrics only when MeterProvider is nil
+	// (see there). It is read-only and shows no record, but
 	// it takes no certificate: bind it to an operator network, or reach it
 	// through a port-forward. Its address goes to the other members in the
 	// Serf tag HTTPAddrTag. Port 0 picks a free port; after New, the
@@ -74,6 +79,10 @@ type Config struct {
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
 	// gossips in the clear. An agent with another key cannot join.
 	EncryptKey []byte
+	// Retention bounds the records the agent keeps, by total size and by
+	// age (see log.Retention); the zero value keeps every record. A
+	// consume below what is kept gets OutOfRange naming the lowest offset.
+	Retention log.Retention
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
@@ -88,6 +97,16 @@ type Config struct {
 	// (zero means server.DefaultHandshakeTimeout), TLS for Raft (zero
 	// means log.DefaultRaftHandshakeTimeout).
 	HandshakeTimeout time.Duration
+	// MeterProvider records the gRPC server's metrics. Nil records none,
+	// unless HTTPAddr is set: the agent then records them in a provider of
+	// its own, which the HTTP port serves at /metrics (after New, the
+	// Agent's MeterProvider holds it). A provider given
+	// here is the caller's to serve: the HTTP port then serves no
+	// /metrics. The global otel.GetMeterProvider() is never used.
+	MeterProvider metric.MeterProvider
+	// TracerProvider makes a span for every gRPC call. Nil makes none; the
+	// global otel.GetTracerProvider() is never used.
+	TracerProvider trace.TracerProvider
 }
 
 // RPCAddr returns the address of the gRPC server: BindAddr's host with

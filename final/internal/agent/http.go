@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	"go.uber.org/zap"
@@ -41,17 +40,20 @@ const (
 // httpPort is the agent's plaintext HTTP port: metrics and status. Its
 // fields are nil without Config.HTTPAddr.
 type httpPort struct {
-	ln      net.Listener
-	metrics *telemetry.Prometheus // the gRPC server records into it
+	ln net.Listener
+	// metrics is the meter provider the gRPC server records into, and
+	// /metrics serves; nil when Config.MeterProvider came from the caller.
+	metrics *telemetry.Prometheus
 	handler *status.Handler
 	server  *http.Server
 	serving chan error // receives Serve's result
 }
 
 // listenHTTP listens on HTTPAddr, if set, and records there the address it
-// got, so that the membership can share it; it makes the meter provider
-// /metrics serves, which the gRPC server then records into. The port
-// serves nothing until serveHTTP, once the agent runs.
+// got, so that the membership can share it. Unless the caller gave a
+// MeterProvider, it makes the one /metrics serves and sets it as
+// MeterProvider, for the gRPC server to record into. The port serves
+// nothing until serveHTTP, once the agent runs.
 func (a *Agent) listenHTTP() error {
 	if a.HTTPAddr == "" {
 		return nil
@@ -62,20 +64,18 @@ func (a *Agent) listenHTTP() error {
 	}
 	a.http.ln = ln
 	a.HTTPAddr = ln.Addr().String()
+	if a.MeterProvider != nil {
+		return nil
+	}
 	a.http.metrics, err = telemetry.NewPrometheus(sdkmetric.WithResource(resource.NewSchemaless(
 		attribute.String("service.name", "proglog"),
 		attribute.String("service.instance.id", a.NodeName),
 	)))
-	return err
-}
-
-// meterProvider returns the provider the gRPC server records its metrics
-// in: the HTTP port's, or nil (none) without one.
-func (a *Agent) meterProvider() metric.MeterProvider {
-	if a.http.metrics == nil {
-		return nil // a nil *MeterProvider in the interface would not be nil
+	if err != nil {
+		return err
 	}
-	return a.http.metrics.MeterProvider
+	a.MeterProvider = a.http.metrics.MeterProvider
+	return nil
 }
 
 // serveHTTP serves the metrics and the status on the HTTP port, if any.
@@ -84,7 +84,11 @@ func (a *Agent) serveHTTP() error {
 	if a.http.ln == nil {
 		return nil
 	}
-	a.http.handler = status.NewHandler(a, a.http.metrics.Handler())
+	var metrics http.Handler // none when the caller serves its provider
+	if a.http.metrics != nil {
+		metrics = a.http.metrics.Handler()
+	}
+	a.http.handler = status.NewHandler(a, metrics)
 	a.http.server = &http.Server{
 		Handler:           a.http.handler,
 		ReadHeaderTimeout: httpHeaderTimeout,

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/proglog-workshop/proglog/final/internal/pki"
 	"github.com/proglog-workshop/proglog/final/internal/status"
@@ -221,6 +224,39 @@ func TestHTTPPortServesMetrics(t *testing.T) {
 	require.True(t, ok, "the server's produce counter must be on /metrics; families: %d", len(families))
 	require.Len(t, produced.GetMetric(), 1)
 	require.Equal(t, 1.0, produced.GetMetric()[0].GetCounter().GetValue())
+}
+
+// TestHTTPPortLeavesACallersMeterProviderAlone gives the agent a meter
+// provider as well as an HTTP port: the server records into the caller's
+// provider, which the caller serves, and the port serves no /metrics.
+func TestHTTPPortLeavesACallersMeterProviderAlone(t *testing.T) {
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	reader := sdkmetric.NewManualReader()
+	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { require.NoError(t, provider.Shutdown(context.Background())) })
+	cfg := newConfig(t, 0, certs, nil)
+	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.MeterProvider = provider
+	a, err := New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Shutdown()) })
+	produce(t, client(t, a, certs), secret)
+
+	var got metricdata.ResourceMetrics
+	require.NoError(t, reader.Collect(t.Context(), &got))
+	var names []string
+	for _, scope := range got.ScopeMetrics {
+		for _, m := range scope.Metrics {
+			names = append(names, m.Name)
+		}
+	}
+	require.Contains(t, names, "proglog.produce.records", "the server must record into the caller's provider")
+	res, err := http.Get("http://" + a.HTTPAddr + status.MetricsPath)
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusNotFound, res.StatusCode, "the caller serves its own provider: the port must not serve another")
+	nodeStatus(t, a) // the status is served all the same
 }
 
 // TestNoHTTPPortByDefault checks that an agent without HTTPAddr serves no

@@ -3,7 +3,7 @@
 //
 // # Usage
 //
-//	files := config.FilesIn(dir) // as cmd/gencert writes them
+//	files := config.FilesIn(dir) // as "proglog gencert" writes them
 //	serverTLS, err := config.SetupTLSConfig(config.TLSConfig{
 //		CertFile: files.ServerCertFile,
 //		KeyFile:  files.ServerKeyFile,

@@ -8,8 +8,8 @@ import "path/filepath"
 // everything), producer (produce only), consumer (consume only) and nobody
 // (nothing). The common name of a client certificate is the client's name
 // in the ACL. internal/pki
-// generates such a directory for tests, and cmd/gencert for running the
-// service by hand.
+// generates such a directory for tests, and `proglog gencert` for running
+// the service by hand.
 type Files struct {
 	// CAFile is the CA's certificate.
 	CAFile string

@@ -6,7 +6,7 @@
 // and one that has expired. Keys are ECDSA P-256, serial numbers random.
 //
 // Tests write a fresh set into their temporary directory, so nothing is
-// read from or left in the home directory; cmd/gencert writes the same set
+// read from or left in the home directory; "proglog gencert" writes the same set
 // to a directory of your choice.
 //
 // # Usage

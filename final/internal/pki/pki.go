@@ -45,8 +45,10 @@ type Files struct {
 
 // Write generates a new CA and every certificate of [Files] into dir,
 // creating dir if needed and replacing files already there. Keys are
-// written readable by their owner only.
-func Write(dir string) (Files, error) {
+// written readable by their owner only. The server's certificate is valid
+// for 127.0.0.1, ::1 and localhost, and for every one of hosts, each a DNS
+// name or an IP address.
+func Write(dir string, hosts ...string) (Files, error) {
 	files := Files{
 		Files:                 config.FilesIn(dir),
 		OtherCAClientCertFile: filepath.Join(dir, "other-ca-client.pem"),
@@ -73,12 +75,16 @@ func Write(dir string) (Files, error) {
 	if err := writePEM(files.CAFile, "CERTIFICATE", ca.cert.Raw, 0o644); err != nil {
 		return Files{}, err
 	}
+	server, err := serverTemplateFor(notBefore, notAfter, hosts)
+	if err != nil {
+		return Files{}, err
+	}
 	leaves := []struct {
 		issuer            *authority
 		template          *x509.Certificate
 		certFile, keyFile string
 	}{
-		{ca, serverTemplate(notBefore, notAfter), files.ServerCertFile, files.ServerKeyFile},
+		{ca, server, files.ServerCertFile, files.ServerKeyFile},
 		{ca, clientTemplate("root", notBefore, notAfter), files.RootClientCertFile, files.RootClientKeyFile},
 		{ca, clientTemplate("nobody", notBefore, notAfter), files.NobodyClientCertFile, files.NobodyClientKeyFile},
 		{ca, clientTemplate("producer", notBefore, notAfter), files.ProducerClientCertFile, files.ProducerClientKeyFile},

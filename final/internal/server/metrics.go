@@ -71,7 +71,7 @@ func newMeteredLog(commitLog CommitLog, provider metric.MeterProvider) (*metered
 	errs = errors.Join(errs, err)
 	l.produceDuration, err = meter.Float64Histogram(produceDurationName,
 		metric.WithUnit("s"),
-		metric.WithDescription("How long appending one record to the log took."),
+		metric.WithDescription("How long one append to the log took: one record, or one batch of them."),
 		metric.WithExplicitBucketBoundaries(produceDurationBuckets...))
 	errs = errors.Join(errs, err)
 	l.consumedRecords, err = meter.Int64Counter(consumedRecordsName,
