@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Handler serves a node's status, its cluster's, the page that shows them
-// and the node's metrics (see the paths of [PagePath]). Every path is
+// Handler serves a node's status ([NodePath]), its cluster's
+// ([ClusterPath]), the page that shows them ([PagePath]) and the node's
+// metrics ([MetricsPath]); "/" leads to the page. Every path is
 // read-only (GET or HEAD) and none shows a record. Create it with
 // [NewHandler] and call [Handler.Close] when the server that serves it has
 // stopped. It is safe for concurrent use.
