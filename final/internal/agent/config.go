@@ -71,7 +71,8 @@ type Config struct {
 	// (see there). It is read-only and shows no record, but
 	// it takes no certificate: bind it to an operator network, or reach it
 	// through a port-forward. Its address goes to the other members in the
-	// Serf tag HTTPAddrTag. Port 0 picks a free port; after New, the
+	// Serf tag HTTPAddrTag (with the gRPC host if it listens on every
+	// interface). Port 0 picks a free port; after New, the
 	// Agent's HTTPAddr holds the address it got. Empty serves no such port,
 	// and records no metrics.
 	HTTPAddr string

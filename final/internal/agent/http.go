@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -127,11 +128,27 @@ func (a *Agent) stopHTTP() error {
 }
 
 // tags returns the Serf tags of this agent: its gRPC address and, if it
-// has an HTTP port, that port's address.
+// has an HTTP port, that port's address as the others can reach it.
 func (a *Agent) tags(rpcAddr string) map[string]string {
 	tags := map[string]string{discovery.RPCAddrTag: rpcAddr}
 	if a.http.ln != nil {
-		tags[HTTPAddrTag] = a.HTTPAddr
+		tags[HTTPAddrTag] = advertisedHTTPAddr(a.http.ln.Addr().(*net.TCPAddr), rpcAddr)
 	}
 	return tags
+}
+
+// advertisedHTTPAddr returns where the others can reach the HTTP port
+// listening at ln. A port on every interface (0.0.0.0 or ::) is reached
+// at the host of the gRPC address: "0.0.0.0" would send the other nodes
+// to themselves.
+func advertisedHTTPAddr(ln *net.TCPAddr, rpcAddr string) string {
+	port := strconv.Itoa(ln.Port)
+	if !ln.IP.IsUnspecified() {
+		return net.JoinHostPort(ln.IP.String(), port)
+	}
+	host, _, err := net.SplitHostPort(rpcAddr)
+	if err != nil {
+		return net.JoinHostPort(ln.IP.String(), port) // validate checked rpcAddr; keep what is known
+	}
+	return net.JoinHostPort(host, port)
 }

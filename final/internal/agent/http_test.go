@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -257,6 +258,28 @@ func TestHTTPPortLeavesACallersMeterProviderAlone(t *testing.T) {
 	require.NoError(t, res.Body.Close())
 	require.Equal(t, http.StatusNotFound, res.StatusCode, "the caller serves its own provider: the port must not serve another")
 	nodeStatus(t, a) // the status is served all the same
+}
+
+// TestHTTPPortOnEveryInterfaceAdvertisesAReachableAddress listens on
+// 0.0.0.0: the others must be told the gRPC host, not 0.0.0.0, which
+// would send them to themselves.
+func TestHTTPPortOnEveryInterfaceAdvertisesAReachableAddress(t *testing.T) {
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	cfg := newConfig(t, 0, certs, nil)
+	cfg.HTTPAddr = "0.0.0.0:0"
+	a, err := New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Shutdown()) })
+	n, err := a.Status()
+	require.NoError(t, err)
+	require.Len(t, n.Members, 1)
+	host, port, err := net.SplitHostPort(n.Members[0].HTTPAddr)
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1", host, "the tag must name the gRPC host")
+	_, wantPort, err := net.SplitHostPort(a.HTTPAddr)
+	require.NoError(t, err)
+	require.Equal(t, wantPort, port)
 }
 
 // TestNoHTTPPortByDefault checks that an agent without HTTPAddr serves no
