@@ -65,16 +65,15 @@ type Config struct {
 	// HealthAddr holds the address it got. Empty serves no such port.
 	HealthAddr string
 	// HTTPAddr, when set, is a host:port where the agent serves, over
-	// plain HTTP, its metrics for Prometheus (/metrics), its status as
-	// JSON (/status.json), every member's (/cluster.json) and a page that
-	// shows them live (/status); /metrics only when MeterProvider is nil
-	// (see there). It is read-only and shows no record, but
-	// it takes no certificate: bind it to an operator network, or reach it
-	// through a port-forward. Its address goes to the other members in the
-	// Serf tag HTTPAddrTag (with the gRPC host if it listens on every
-	// interface). Port 0 picks a free port; after New, the
-	// Agent's HTTPAddr holds the address it got. Empty serves no such port,
-	// and records no metrics.
+	// plain HTTP, its status as JSON (/status.json), every member's
+	// (/cluster.json), a page that shows them live (/status) and, unless
+	// the caller gives a MeterProvider, its metrics for Prometheus
+	// (/metrics). It is read-only and shows no record, but it takes no
+	// certificate: bind it to an operator network, or reach it through a
+	// port-forward. Its address goes to the other members in the Serf tag
+	// HTTPAddrTag (with the gRPC host if it listens on every interface).
+	// Port 0 picks a free port; after New, the Agent's HTTPAddr holds the
+	// address it got. Empty serves no such port.
 	HTTPAddr string
 	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
