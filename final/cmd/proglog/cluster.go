@@ -142,7 +142,7 @@ func runCluster(ctx context.Context, opts clusterOptions, out io.Writer) error {
 // printUsage prints the nodes' addresses and the commands to try.
 func printUsage(sup *supervisor, dir clusterDir, state clusterState) {
 	for _, node := range state.Nodes {
-		sup.printf("%s: gRPC and Raft %s, Serf %s, metrics http://%s/metrics", node.Name, node.RPCAddr, node.BindAddr, node.MetricsAddr)
+		sup.printf("%s: gRPC and Raft %s, Serf %s, status page http://%s/status", node.Name, node.RPCAddr, node.BindAddr, node.HTTPAddr)
 	}
 	self := selfCommand()
 	short := self
