@@ -1,0 +1,134 @@
+//go:build unix
+
+package faults
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Nemesis injects faults into a cluster, one at a time, each healed
+// before the next: SIGKILL of the leader and a restart, SIGKILL of a
+// follower and a restart, or a SIGSTOP pause of the leader and SIGCONT.
+// One fault at a time keeps a majority able to elect a leader, so every
+// produce can complete: the battery checks that nothing is lost, not that
+// a cluster without a majority stalls.
+type Nemesis struct {
+	// Cluster is the cluster to hurt.
+	Cluster *Cluster
+	// History receives an event for each fault and each heal.
+	History *History
+	// Rand chooses the faults, their targets and their lengths: the same
+	// seed gives the same choices.
+	Rand *rand.Rand
+	// Logf prints each event as it happens (t.Logf).
+	Logf func(format string, args ...any)
+}
+
+// The nemesis's timing, each a range it picks from at random.
+const (
+	minDown, maxDown       = 200 * time.Millisecond, 2 * time.Second // a killed node stays down
+	minPause, maxPause     = 500 * time.Millisecond, 3 * time.Second // a paused leader stays paused
+	minQuiet, maxQuiet     = 500 * time.Millisecond, 2 * time.Second // between two faults
+	faultKinds         int = 3
+)
+
+// Run injects faults until ctx ends, and returns with the cluster healed:
+// every node running, unpaused, and agreeing on a leader. It returns the
+// number of faults injected, and an error if the cluster would not heal.
+func (n *Nemesis) Run(ctx context.Context) (int, error) {
+	faults := 0
+	for ctx.Err() == nil {
+		if err := n.fault(ctx); err != nil {
+			return faults, err
+		}
+		faults++
+		heal, cancel := context.WithTimeout(context.Background(), Converge)
+		err := n.Cluster.WaitHealthy(heal)
+		cancel()
+		if err != nil {
+			return faults, err
+		}
+		n.event("healed")
+		n.wait(ctx, minQuiet, maxQuiet)
+	}
+	return faults, nil
+}
+
+// fault injects one fault and undoes it: the node killed is restarted, the
+// node paused resumed, even when ctx ends meanwhile.
+func (n *Nemesis) fault(ctx context.Context) error {
+	find, cancel := context.WithTimeout(context.Background(), Converge)
+	defer cancel()
+	leader, err := n.Cluster.Leader(find)
+	if err != nil {
+		return err
+	}
+	switch kind := n.Rand.IntN(faultKinds); kind {
+	case 0:
+		return n.killAndRestart(ctx, leader, "leader")
+	case 1:
+		return n.killAndRestart(ctx, n.follower(leader), "follower")
+	default:
+		if err := n.Cluster.Pause(leader); err != nil {
+			return err
+		}
+		n.event("paused the leader %s (process %d)", leader, leader.PID())
+		n.wait(ctx, minPause, maxPause)
+		if err := n.Cluster.Resume(leader); err != nil {
+			return err
+		}
+		n.event("resumed %s", leader)
+		return nil
+	}
+}
+
+// killAndRestart kills node with SIGKILL, waits, and restarts it.
+func (n *Nemesis) killAndRestart(ctx context.Context, node *Node, role string) error {
+	pid := node.PID()
+	if err := n.Cluster.Kill(node); err != nil {
+		return err
+	}
+	n.event("killed the %s %s (process %d)", role, node, pid)
+	n.wait(ctx, minDown, maxDown)
+	if err := n.Cluster.Restart(context.Background(), node); err != nil {
+		return err
+	}
+	n.event("restarted %s (process %d)", node, node.PID())
+	return nil
+}
+
+// follower returns a node other than leader, at random.
+func (n *Nemesis) follower(leader *Node) *Node {
+	var followers []*Node
+	for _, node := range n.Cluster.Nodes {
+		if node != leader {
+			followers = append(followers, node)
+		}
+	}
+	return followers[n.Rand.IntN(len(followers))]
+}
+
+// wait waits a random time between least and most, or until ctx ends.
+func (n *Nemesis) wait(ctx context.Context, least, most time.Duration) {
+	d := least + time.Duration(n.Rand.Int64N(int64(most-least)))
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}
+
+// event records and prints a nemesis event.
+func (n *Nemesis) event(format string, args ...any) {
+	n.History.AddEvent(format, args...)
+	n.Logf("nemesis: "+format, args...)
+}
+
+// String describes the nemesis's faults.
+func (n *Nemesis) String() string {
+	return fmt.Sprintf("leader and follower SIGKILL (down %s–%s), leader SIGSTOP (%s–%s), %s–%s apart", minDown, maxDown, minPause, maxPause, minQuiet, maxQuiet)
+}
