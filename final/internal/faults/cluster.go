@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,10 +27,6 @@ import (
 // elect a leader, or a replica to catch up: seconds on an idle machine,
 // with a wide margin for a loaded one.
 const Converge = 60 * time.Second
-
-// stopGrace is how long a node may take to shut down after SIGTERM when
-// the cluster stops, before it is killed.
-const stopGrace = 10 * time.Second
 
 // Cluster is a cluster of proglog nodes, each a "proglog serve" process on
 // 127.0.0.1, in a directory of its own:
@@ -54,9 +49,9 @@ type Cluster struct {
 }
 
 // StartCluster starts a cluster of n nodes from the proglog binary bin
-// (see [Build]), waits until it has a leader that lists all n, and stops
-// it when t ends: every node gets SIGTERM, then SIGKILL. If t failed, the
-// directory stays for a person to look at; otherwise it is deleted.
+// (see [Build]), waits until it has a leader that lists all n, and kills
+// every node when t ends. If t failed, the directory stays for a person to
+// look at; otherwise it is deleted.
 func StartCluster(t testing.TB, bin string, n int) *Cluster {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "proglog-faults-")
@@ -205,7 +200,7 @@ func leaderOf(servers []*api.Server) *api.Server {
 // Kill ends node with SIGKILL, as a crash or a power cut would, and waits
 // for its process to end. Its data directory stays as the kill left it.
 func (c *Cluster) Kill(node *Node) error {
-	return node.kill(syscall.SIGKILL)
+	return node.kill()
 }
 
 // Restart starts node again, on its data directory and ports, joining
@@ -326,11 +321,16 @@ func (c *Cluster) UnexpectedExits() []string {
 	return exits
 }
 
-// stop stops every node (SIGTERM, SIGKILL after stopGrace), closes the
-// connections, and deletes the directory unless the test failed.
+// stop kills every node with SIGKILL, which leaves its data directory
+// as it was, for a person looking into a failure; closes the connections;
+// and deletes the directory unless the test failed.
 func (c *Cluster) stop() {
 	for _, node := range c.Nodes {
-		c.stopNode(node)
+		if node.PID() != 0 {
+			if err := node.kill(); err != nil {
+				c.t.Errorf("stop the cluster: %v", err)
+			}
+		}
 		_ = node.conn.Close() // nothing is left to send on it
 	}
 	if c.t.Failed() {
@@ -339,22 +339,5 @@ func (c *Cluster) stop() {
 	}
 	if err := os.RemoveAll(c.Dir); err != nil {
 		c.t.Errorf("delete the cluster's directory: %v", err)
-	}
-}
-
-// stopNode ends node with SIGTERM, or SIGKILL if it has not ended within
-// stopGrace.
-func (c *Cluster) stopNode(node *Node) {
-	if node.PID() == 0 {
-		return
-	}
-	done := make(chan error, 1)
-	go func() { done <- node.kill(syscall.SIGTERM) }()
-	select {
-	case <-done:
-	case <-time.After(stopGrace):
-		c.t.Logf("%s did not stop within %s of SIGTERM: killing it", node.Name, stopGrace)
-		_ = node.kill(syscall.SIGKILL) // the SIGTERM goroutine returns once it ends
-		<-done
 	}
 }

@@ -125,7 +125,8 @@ func (n *Nemesis) wait(ctx context.Context, least, most time.Duration) {
 // event records and prints a nemesis event.
 func (n *Nemesis) event(format string, args ...any) {
 	n.History.AddEvent(format, args...)
-	n.Logf("nemesis: "+format, args...)
+	// The time matches an event with the nodes' logs.
+	n.Logf("%s nemesis: "+format, append([]any{time.Now().Format("15:04:05.000")}, args...)...)
 }
 
 // String describes the nemesis's faults.

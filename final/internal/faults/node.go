@@ -102,23 +102,20 @@ func (n *Node) start(bin string, args []string) error {
 	return nil
 }
 
-// kill sends sig to the node's process and waits for it to end.
-func (n *Node) kill(sig syscall.Signal) error {
+// kill ends the node's process with SIGKILL, paused or not, and waits
+// for it to end.
+func (n *Node) kill() error {
 	n.mu.Lock()
 	if n.proc == nil {
 		n.mu.Unlock()
 		return fmt.Errorf("kill %s: it is not running", n.Name)
 	}
 	n.killing = true
-	err := n.proc.Signal(sig)
+	err := n.proc.Signal(syscall.SIGKILL)
 	exited := n.exited
 	n.mu.Unlock()
 	if err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("kill %s: %w", n.Name, err)
-	}
-	if sig != syscall.SIGKILL {
-		// SIGTERM does nothing to a paused process until it runs again.
-		_ = n.resume() // it may not be paused; it ends either way
 	}
 	<-exited
 	return nil
