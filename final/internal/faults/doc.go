@@ -13,12 +13,11 @@
 //
 // # Usage
 //
-//	bin, err := faults.Build(dir)          // go build ./cmd/proglog, once
-//	c, err := faults.StartCluster(t, bin, 3) // stopped when t ends
-//	leader, err := c.Leader(ctx)
-//	c.Kill(leader)                          // SIGKILL
-//	c.Restart(leader)                       // same data directory and ports
-//	c.Pause(leader); c.Resume(leader)       // SIGSTOP, SIGCONT
-//	replicas, err := c.ReadAll(ctx, end)    // every node's log, read from it directly
-//	anomalies := faults.Check(history)
+//	bin, err := faults.Build(dir)            // go build ./cmd/proglog, once
+//	c := faults.StartCluster(t, bin, 3)      // killed and deleted when t ends
+//	h := &faults.History{}
+//	nemesis := &faults.Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
+//	queue := &faults.Queue{Cluster: c, History: h, Producers: 6, Consumers: 2}
+//	err = queue.Run(ctx, func(ctx context.Context) error { _, err := nemesis.Run(ctx); return err }, time.Minute)
+//	anomalies := faults.Check(h)             // none, or a broken promise
 package faults

@@ -49,7 +49,11 @@ func readThrough(ctx context.Context, node *Node, through uint64) ([]Record, err
 			return nil, fmt.Errorf("read %s's log through offset %d: got %d records: %w (last error: %v)", node.Name, through, len(log), ctx.Err(), err)
 		}
 		if err != nil {
-			time.Sleep(50 * time.Millisecond) // the node may be restarting: try again shortly
+			// The node may still be starting: try again shortly.
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 	}
 	return log, nil
