@@ -85,6 +85,7 @@ func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int)
 		}
 	})
 	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
+	t.Logf("nemesis: %s", nemesis)
 	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers}
 	ctx, cancel := context.WithTimeout(t.Context(), run.duration+5*Converge)
 	defer cancel()

@@ -6,13 +6,17 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 )
 
 // Nemesis injects faults into a cluster, one at a time, each healed
 // before the next: SIGKILL of the leader and a restart, SIGKILL of a
-// follower and a restart, or a SIGSTOP pause of the leader and SIGCONT.
-// One fault at a time keeps a majority able to elect a leader, so every
+// follower and a restart, a SIGSTOP pause of the leader and SIGCONT, and,
+// in a cluster of 5 or more, SIGKILL of as many nodes as can fail at once
+// (2 of 5), chosen at random, the leader perhaps among them, and their
+// restart. Every fault leaves a majority able to elect a leader, so every
 // produce can complete: the battery checks that nothing is lost, not that
 // a cluster without a majority stalls.
 type Nemesis struct {
@@ -29,10 +33,9 @@ type Nemesis struct {
 
 // The nemesis's timing, each a range it picks from at random.
 const (
-	minDown, maxDown       = 200 * time.Millisecond, 2 * time.Second // a killed node stays down
-	minPause, maxPause     = 500 * time.Millisecond, 3 * time.Second // a paused leader stays paused
-	minQuiet, maxQuiet     = 500 * time.Millisecond, 2 * time.Second // between two faults
-	faultKinds         int = 3
+	minDown, maxDown   = 200 * time.Millisecond, 2 * time.Second // a killed node stays down
+	minPause, maxPause = 500 * time.Millisecond, 3 * time.Second // a paused leader stays paused
+	minQuiet, maxQuiet = 500 * time.Millisecond, 2 * time.Second // between two faults
 )
 
 // Run injects faults until ctx ends, and returns with the cluster healed:
@@ -66,11 +69,17 @@ func (n *Nemesis) fault(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	switch kind := n.Rand.IntN(faultKinds); kind {
+	kinds := 3
+	if len(n.Cluster.Nodes) >= 5 {
+		kinds = 4 // a minority of more than one node
+	}
+	switch kind := n.Rand.IntN(kinds); kind {
 	case 0:
-		return n.killAndRestart(ctx, leader, "leader")
+		return n.killAndRestart(ctx, "the leader", leader)
 	case 1:
-		return n.killAndRestart(ctx, n.follower(leader), "follower")
+		return n.killAndRestart(ctx, "a follower", n.follower(leader))
+	case 3:
+		return n.killAndRestart(ctx, "a minority", n.minority()...)
 	default:
 		if err := n.Cluster.Pause(leader); err != nil {
 			return err
@@ -85,19 +94,34 @@ func (n *Nemesis) fault(ctx context.Context) error {
 	}
 }
 
-// killAndRestart kills node with SIGKILL, waits, and restarts it.
-func (n *Nemesis) killAndRestart(ctx context.Context, node *Node, role string) error {
-	pid := node.PID()
-	if err := n.Cluster.Kill(node); err != nil {
-		return err
+// killAndRestart kills nodes with SIGKILL, all at once, waits, and
+// restarts them; what says who they are, for the events.
+func (n *Nemesis) killAndRestart(ctx context.Context, what string, nodes ...*Node) error {
+	var killed []string
+	for _, node := range nodes {
+		pid := node.PID()
+		if err := n.Cluster.Kill(node); err != nil {
+			return err
+		}
+		killed = append(killed, fmt.Sprintf("%s (process %d)", node, pid))
 	}
-	n.event("killed the %s %s (process %d)", role, node, pid)
+	n.event("killed %s: %s", what, strings.Join(killed, ", "))
 	n.wait(ctx, minDown, maxDown)
-	if err := n.Cluster.Restart(context.Background(), node); err != nil {
-		return err
+	for _, node := range nodes {
+		if err := n.Cluster.Restart(context.Background(), node); err != nil {
+			return err
+		}
+		n.event("restarted %s (process %d)", node, node.PID())
 	}
-	n.event("restarted %s (process %d)", node, node.PID())
 	return nil
+}
+
+// minority returns as many nodes as the cluster can lose and keep a
+// majority, at random.
+func (n *Nemesis) minority() []*Node {
+	nodes := slices.Clone(n.Cluster.Nodes)
+	n.Rand.Shuffle(len(nodes), func(i, j int) { nodes[i], nodes[j] = nodes[j], nodes[i] })
+	return nodes[:(len(nodes)-1)/2]
 }
 
 // follower returns a node other than leader, at random.
@@ -131,5 +155,5 @@ func (n *Nemesis) event(format string, args ...any) {
 
 // String describes the nemesis's faults.
 func (n *Nemesis) String() string {
-	return fmt.Sprintf("leader and follower SIGKILL (down %s–%s), leader SIGSTOP (%s–%s), %s–%s apart", minDown, maxDown, minPause, maxPause, minQuiet, maxQuiet)
+	return fmt.Sprintf("SIGKILL of the leader, a follower or (5 nodes or more) a minority, down %s–%s; leader SIGSTOP for %s–%s; %s–%s apart", minDown, maxDown, minPause, maxPause, minQuiet, maxQuiet)
 }
