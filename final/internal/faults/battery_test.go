@@ -32,7 +32,8 @@ type batteryRun struct {
 }
 
 // battery is a size of the battery: its runs, and the acknowledged
-// produces each must reach for the run to count.
+// produces each must reach for the run to count. A run lasts its
+// duration, or longer, up to three times its duration, until it has them.
 type battery struct {
 	runs     []batteryRun
 	minAcked int
@@ -86,10 +87,11 @@ func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int)
 	})
 	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
 	t.Logf("nemesis: %s", nemesis)
-	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers}
-	ctx, cancel := context.WithTimeout(t.Context(), run.duration+5*Converge)
+	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, MinAcked: minAcked, MaxDuration: 3 * run.duration}
+	ctx, cancel := context.WithTimeout(t.Context(), queue.MaxDuration+5*Converge)
 	defer cancel()
 	var injected int
+	started := time.Now()
 	err := queue.Run(ctx, func(ctx context.Context) error {
 		var err error
 		injected, err = nemesis.Run(ctx)
@@ -99,7 +101,7 @@ func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int)
 	require.Empty(t, c.UnexpectedExits(), "a node ended that the nemesis did not kill")
 
 	anomalies = Check(h)
-	t.Log(summary(h, injected))
+	t.Logf("%s under faults and healing: %s", time.Since(started).Round(time.Second), summary(h, injected))
 	require.Empty(t, anomalies, "anomalies (history.json in the kept directory holds the run)")
 	require.Positive(t, injected, "the nemesis injected no fault")
 	require.GreaterOrEqual(t, h.Acknowledged(), minAcked, "too few acknowledged produces for the run to count")

@@ -70,6 +70,8 @@ type History struct {
 	Events []Event `json:"events"`
 	// Replicas maps each node's name to its whole log after healing.
 	Replicas map[string][]Record `json:"replicas"`
+
+	acked int // how many of Produces ended OK
 }
 
 // AddProduce records a completed produce.
@@ -77,6 +79,9 @@ func (h *History) AddProduce(op Op) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.Produces = append(h.Produces, op)
+	if op.Outcome == OK {
+		h.acked++
+	}
 }
 
 // AddReads records the reads of one consumer, in the order it read them,
@@ -99,13 +104,7 @@ func (h *History) AddEvent(format string, args ...any) {
 func (h *History) Acknowledged() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	n := 0
-	for _, op := range h.Produces {
-		if op.Outcome == OK {
-			n++
-		}
-	}
-	return n
+	return h.acked
 }
 
 // WriteFile writes the history to file as indented JSON, for a person

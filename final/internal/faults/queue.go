@@ -27,10 +27,18 @@ type Queue struct {
 	// Producers and Consumers are how many of each run at once, each with a
 	// client of its own.
 	Producers, Consumers int
+	// MinAcked is how many acknowledged produces the run needs to count:
+	// it goes on past its duration until it has them, up to MaxDuration.
+	MinAcked int
+	// MaxDuration bounds the run when MinAcked takes longer than its
+	// duration: on a loaded machine the same faults leave fewer produces.
+	MaxDuration time.Duration
 }
 
-// Run runs the workload while fault runs (the nemesis), which must return
-// with the cluster healed; then stops the producers, letting each finish
+// Run runs the workload while fault runs (the nemesis) for duration, or
+// longer, up to MaxDuration, until MinAcked produces are acknowledged;
+// fault's context ends then, and fault must return with the cluster
+// healed. Run then stops the producers, letting each finish
 // the produce it is sending; produces one last value, the sentinel; waits
 // for every consumer to read it; and reads every node's whole log into
 // the history. The history is then ready for [Check]. ctx bounds it all.
@@ -74,7 +82,8 @@ func (q *Queue) Run(ctx context.Context, fault func(ctx context.Context) error, 
 			}
 		})
 	}
-	faultCtx, stopFaults := context.WithTimeout(ctx, duration)
+	faultCtx, stopFaults := context.WithTimeout(ctx, max(duration, q.MaxDuration))
+	go q.stopWhenDone(faultCtx, stopFaults, duration)
 	err := fault(faultCtx)
 	stopFaults()
 	stopping.Store(true)
@@ -104,6 +113,26 @@ func (q *Queue) Run(ctx context.Context, fault func(ctx context.Context) error, 
 	q.History.Replicas = replicas
 	q.History.mu.Unlock()
 	return nil
+}
+
+// stopWhenDone calls stop once duration has passed and the history holds
+// MinAcked acknowledged produces, or when ctx ends.
+func (q *Queue) stopWhenDone(ctx context.Context, stop func(), duration time.Duration) {
+	defer stop()
+	timer := time.NewTimer(duration)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return
+	case <-timer.C:
+	}
+	for q.History.Acknowledged() < q.MinAcked {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // newClient returns a client that first asks node i (modulo the size of
