@@ -49,18 +49,24 @@ func (q *Queue) Run(ctx context.Context, fault func(ctx context.Context) error, 
 		producing, consuming sync.WaitGroup
 		clients              []*client.Client
 	)
+	consumers := make([]*consumer, q.Consumers)
 	// However Run returns, the producers and consumers end before their
-	// clients close.
+	// clients close, and the consumers' reads go into the history, for a
+	// person to look at if the run failed.
 	defer func() {
 		stopping.Store(true)
 		producing.Wait()
 		stopConsumers()
 		consuming.Wait()
+		for _, c := range consumers {
+			if c != nil {
+				q.History.AddReads(c.reads)
+			}
+		}
 		for _, cl := range clients {
 			_ = cl.Close() // every call on it has returned
 		}
 	}()
-	consumers := make([]*consumer, q.Consumers)
 	for i := range consumers {
 		cl, err := q.newClient(ctx, i)
 		if err != nil {
@@ -99,11 +105,6 @@ func (q *Queue) Run(ctx context.Context, fault func(ctx context.Context) error, 
 		if err := c.waitPast(ctx, sentinel); err != nil {
 			return fmt.Errorf("consumer %d: %w", i, err)
 		}
-	}
-	stopConsumers()
-	consuming.Wait()
-	for _, c := range consumers {
-		q.History.AddReads(c.reads)
 	}
 	replicas, err := q.Cluster.ReadReplicas(ctx, sentinel)
 	if err != nil {
