@@ -3,7 +3,7 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool test-final cluster verify status doctor prefetch generate
+.PHONY: help test test-tool test-final faults cluster verify status doctor prefetch generate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ test-tool: ## the workshop tool's own tests
 
 test-final: ## vet, gofmt and the tests of final/, the complete service
 	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race ./...
+
+faults: ## the fault battery of final/ at full size: 3 runs of 60 s (see final/README.md)
+	cd final && PROGLOG_FAULTS=long go test -race -count=1 -timeout 30m -v -run TestQueueUnderFaults ./internal/faults
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
 	go run ./final/cmd/proglog cluster

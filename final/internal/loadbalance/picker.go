@@ -20,6 +20,9 @@ import (
 // go to the leader; every other method
 // (GetServers, health checks) goes to the servers in turn. When the server
 // a call needs is not ready, it waits for a new picker instead of failing.
+// A call to the leader that ends with codes.Unavailable makes the
+// [Resolver] look again (see askAgainOnRefusal), so that the retry finds
+// a new leader even when no connection to the old one failed.
 //
 // gRPC's base balancer builds a new Picker from the ready servers every
 // time the servers or their connections change, so a Picker never changes
@@ -30,6 +33,7 @@ type Picker struct {
 	followers []balancer.SubConn // the ready servers but the leader
 	all       []balancer.SubConn // every ready server, the leader too
 	current   atomic.Uint64      // counts the calls spread over followers or all
+	resolver  *Resolver          // reported the servers; nil if none did
 }
 
 var (
@@ -54,6 +58,7 @@ func (p *Picker) Build(info base.PickerBuildInfo) balancer.Picker {
 	slices.SortFunc(servers, func(a, b ready) int { return cmp.Compare(a.addr, b.addr) })
 	picker := &Picker{}
 	for _, srv := range servers {
+		picker.resolver = cmp.Or(picker.resolver, resolverOf(info.ReadySCs[srv.sc].Address))
 		picker.all = append(picker.all, srv.sc)
 		if picker.leader == nil && isLeader(info.ReadySCs[srv.sc].Address) {
 			picker.leader = srv.sc
@@ -69,12 +74,13 @@ func (p *Picker) Build(info base.PickerBuildInfo) balancer.Picker {
 // can take it, which makes gRPC wait for the next Picker.
 func (p *Picker) Pick(info balancer.PickInfo) (balancer.PickResult, error) {
 	var sc balancer.SubConn
+	toLeader := false
 	switch info.FullMethodName {
 	case api.Log_Produce_FullMethodName, api.Log_ProduceStream_FullMethodName, api.Log_ProduceBatch_FullMethodName:
-		sc = p.leader
+		sc, toLeader = p.leader, true
 	case api.Log_Consume_FullMethodName, api.Log_ConsumeStream_FullMethodName:
 		if readsFromLeader(info) {
-			sc = p.leader
+			sc, toLeader = p.leader, true
 		} else {
 			sc = p.nextFollower()
 		}
@@ -83,6 +89,9 @@ func (p *Picker) Pick(info balancer.PickInfo) (balancer.PickResult, error) {
 	}
 	if sc == nil {
 		return balancer.PickResult{}, balancer.ErrNoSubConnAvailable
+	}
+	if toLeader && p.resolver != nil {
+		return balancer.PickResult{SubConn: sc, Done: askAgainOnRefusal(p.resolver)}, nil
 	}
 	return balancer.PickResult{SubConn: sc}, nil
 }

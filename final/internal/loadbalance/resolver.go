@@ -167,7 +167,7 @@ func (r *Resolver) resolve(ctx context.Context) bool {
 	for _, srv := range servers {
 		addrs = append(addrs, resolver.Address{
 			Addr:       srv.GetRpcAddr(),
-			Attributes: attributes.New(isLeaderKey, srv.GetIsLeader()),
+			Attributes: attributes.New(isLeaderKey, srv.GetIsLeader()).WithValue(resolverKey, r),
 		})
 	}
 	// The balancer refuses a state without addresses: ask again then too.

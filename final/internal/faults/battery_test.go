@@ -1,0 +1,162 @@
+//go:build unix
+
+package faults
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The battery's flags; each has an environment variable for runs through
+// make or CI, where passing flags to one package is awkward.
+var (
+	seedFlag = flag.Uint64("faults.seed", 0, "seed of every run of the fault battery, to replay one (env PROGLOG_FAULTS_SEED; 0: a new seed per run)")
+	longFlag = flag.Bool("faults.long", false, "run the fault battery at full size, 3 runs of 60 s (env PROGLOG_FAULTS=long)")
+)
+
+// batteryRun is one run of the battery: a cluster of nodes under the
+// nemesis for duration.
+type batteryRun struct {
+	nodes    int
+	duration time.Duration
+}
+
+// battery is a size of the battery: its runs, and the acknowledged
+// produces each must reach for the run to count. A run lasts its
+// duration, or longer, up to three times its duration, until it has them.
+type battery struct {
+	runs     []batteryRun
+	minAcked int
+}
+
+// The battery's sizes. The CI size fits about two minutes on a loaded
+// 2-core machine; the long one is the size the design asks for.
+var (
+	ciBattery   = battery{runs: []batteryRun{{3, 40 * time.Second}, {5, 40 * time.Second}}, minAcked: 2000}
+	longBattery = battery{runs: []batteryRun{{3, 60 * time.Second}, {5, 60 * time.Second}, {3, 60 * time.Second}}, minAcked: 5000}
+)
+
+// The queue workload's size: enough producers that a produce is always
+// under way during a fault, and consumers to see the log in order.
+const (
+	producers = 6
+	consumers = 2
+)
+
+// TestQueueUnderFaults runs Jepsen's queue workload against clusters of
+// real proglog processes while the nemesis kills leaders and followers and
+// pauses leaders, then checks the history: every acknowledged produce in
+// the log once at its offset, nothing else there but produces that may
+// have happened, offsets dense, replicas identical, every consumer's reads
+// in order. A failed run keeps its directory: history.json, anomalies.txt,
+// each node's log and data.
+func TestQueueUnderFaults(t *testing.T) {
+	size := ciBattery
+	if *longFlag || os.Getenv("PROGLOG_FAULTS") == "long" {
+		size = longBattery
+	}
+	bin := proglogBinary(t)
+	for i, run := range size.runs {
+		t.Run(fmt.Sprintf("run%d-%dnodes", i+1, run.nodes), func(t *testing.T) {
+			runQueueUnderFaults(t, bin, run, size.minAcked)
+		})
+	}
+}
+
+// runQueueUnderFaults is one run of TestQueueUnderFaults.
+func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int) {
+	seed := batterySeed(t)
+	t.Logf("seed %d: replay with -faults.seed=%d or PROGLOG_FAULTS_SEED=%d", seed, seed, seed)
+	c := StartCluster(t, bin, run.nodes)
+	h := &History{}
+	var anomalies []Anomaly
+	t.Cleanup(func() {
+		if t.Failed() {
+			keepFailure(t, c.Dir, seed, h, anomalies)
+		}
+	})
+	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
+	t.Logf("nemesis: %s", nemesis)
+	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, MinAcked: minAcked, MaxDuration: 3 * run.duration}
+	ctx, cancel := context.WithTimeout(t.Context(), queue.MaxDuration+5*Converge)
+	defer cancel()
+	var injected int
+	started := time.Now()
+	err := queue.Run(ctx, func(ctx context.Context) error {
+		var err error
+		injected, err = nemesis.Run(ctx)
+		return err
+	}, run.duration)
+	require.NoError(t, err)
+	require.Empty(t, c.UnexpectedExits(), "a node ended that the nemesis did not kill")
+
+	anomalies = Check(h)
+	t.Logf("%s under faults and healing: %s", time.Since(started).Round(time.Second), summary(h, injected))
+	require.Empty(t, anomalies, "anomalies (history.json in the kept directory holds the run)")
+	require.Positive(t, injected, "the nemesis injected no fault")
+	require.GreaterOrEqual(t, h.Acknowledged(), minAcked, "too few acknowledged produces for the run to count")
+}
+
+// batterySeed returns the seed of a run: the flag's, the environment's,
+// or a new one.
+func batterySeed(t *testing.T) uint64 {
+	t.Helper()
+	if *seedFlag != 0 {
+		return *seedFlag
+	}
+	if env := os.Getenv("PROGLOG_FAULTS_SEED"); env != "" {
+		seed, err := strconv.ParseUint(env, 10, 64)
+		require.NoError(t, err, "PROGLOG_FAULTS_SEED must be a number")
+		return seed
+	}
+	return rand.Uint64()
+}
+
+// summary describes a finished run in one line.
+func summary(h *History, injected int) string {
+	outcomes := map[Outcome]int{}
+	for _, op := range h.Produces {
+		outcomes[op.Outcome]++
+	}
+	var reads []string
+	for _, r := range h.Reads {
+		reads = append(reads, strconv.Itoa(len(r)))
+	}
+	var length int
+	for _, log := range h.Replicas {
+		length = len(log)
+	}
+	return fmt.Sprintf("%d faults; produces: %d acknowledged, %d unknown, %d refused; log of %d records on each of %d nodes; consumers read %s records",
+		injected, outcomes[OK], outcomes[Unknown], outcomes[Fail], length, len(h.Replicas), strings.Join(reads, " and "))
+}
+
+// keepFailure writes what a person needs to look into a failed run into
+// dir, which the cluster keeps: the seed, the history and the anomalies.
+func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []Anomaly) {
+	var lines []string
+	for _, a := range anomalies {
+		lines = append(lines, a.String())
+	}
+	files := map[string]string{
+		"seed.txt":      strconv.FormatUint(seed, 10) + "\n",
+		"anomalies.txt": strings.Join(lines, "\n") + "\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Errorf("keep the failed run: %v", err)
+		}
+	}
+	if err := h.WriteFile(filepath.Join(dir, "history.json")); err != nil {
+		t.Errorf("keep the failed run: %v", err)
+	}
+}
