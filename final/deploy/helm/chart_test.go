@@ -99,6 +99,14 @@ func TestChartAntiAffinity(t *testing.T) {
 	require.Equal(t, sts.Spec.Selector.MatchLabels, term.LabelSelector.MatchLabels, "the term must keep our own pods apart")
 }
 
+func TestChartBootstrapCanBeTurnedOff(t *testing.T) {
+	c := render(t, map[string]any{"bootstrap": false}).statefulSet.Spec.Template.Spec.Containers[0]
+	env := envOf(t, c)
+	require.NotContains(t, env, "PROGLOG_BOOTSTRAP_NODE_NAME", "pod 0 on an empty volume must join the running cluster")
+	require.NotContains(t, env, "PROGLOG_BOOTSTRAP")
+	require.NotEmpty(t, env["PROGLOG_START_JOIN_ADDRS"])
+}
+
 func TestChartRefusesBadValues(t *testing.T) {
 	for _, tc := range []struct {
 		values map[string]any
