@@ -23,7 +23,7 @@ test-deploy: ## render the Helm chart of final/ and check every manifest
 	cd final/deploy/helm && GOWORK=off go vet ./... && test -z "$$(gofmt -l .)" && GOWORK=off go test ./...
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
-	cd final && go run ./cmd/proglog cluster
+	go run ./final/cmd/proglog cluster
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify
