@@ -37,6 +37,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.Int("rpc-port", 8400, "port of gRPC and Raft, which share it, on --bind-addr's host")
 	flags.StringSlice("start-join-addrs", nil, "Serf addresses (--bind-addr) of nodes already in the cluster, comma-separated; one that answers is enough")
 	flags.Bool("bootstrap", false, "start a new cluster with this node as its first leader (the first node only, the first time)")
+	flags.String("bootstrap-node-name", "", "--bootstrap, but only on the node whose --node-name this is: lets nodes that share their settings, as a StatefulSet's pods do, name the first")
 
 	flags.String("acl-model-file", "", "casbin model of the ACL (gencert writes model.conf)")
 	flags.String("acl-policy-file", "", "casbin policy of the ACL (gencert writes policy.csv)")
@@ -62,17 +63,17 @@ func addServeFlags(flags *pflag.FlagSet) {
 
 // serveSettings are serve's settings that are not the agent's.
 type serveSettings struct {
-	trace       bool
-	logFormat   string
-	logLevel    string
+	trace     bool
+	logFormat string
+	logLevel  string
 }
 
 // serveOnlySettings returns the settings of v that serve keeps for itself.
 func serveOnlySettings(v *viper.Viper) serveSettings {
 	return serveSettings{
-		trace:       v.GetBool("trace"),
-		logFormat:   v.GetString("log-format"),
-		logLevel:    v.GetString("log-level"),
+		trace:     v.GetBool("trace"),
+		logFormat: v.GetString("log-format"),
+		logLevel:  v.GetString("log-level"),
 	}
 }
 
@@ -86,7 +87,7 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		BindAddr:       v.GetString("bind-addr"),
 		RPCPort:        v.GetInt("rpc-port"),
 		StartJoinAddrs: stringList(v, "start-join-addrs"),
-		Bootstrap:      v.GetBool("bootstrap"),
+		Bootstrap:      v.GetBool("bootstrap") || isBootstrapNode(v),
 		ACLModelFile:   v.GetString("acl-model-file"),
 		ACLPolicyFile:  v.GetString("acl-policy-file"),
 		PeerNames:      stringList(v, "peer-names"),
@@ -138,6 +139,14 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		return agent.Config{}, err
 	}
 	return cfg, nil
+}
+
+// isBootstrapNode reports whether --bootstrap-node-name names this node.
+// Bootstrapping a node that already has Raft state does nothing, so the
+// named node may keep the setting across restarts.
+func isBootstrapNode(v *viper.Viper) bool {
+	name := v.GetString("bootstrap-node-name")
+	return name != "" && name == v.GetString("node-name")
 }
 
 // loadGossipKey reads the base64 gossip key in file, as gencert writes it;

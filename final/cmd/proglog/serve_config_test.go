@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -72,4 +73,22 @@ func TestAgentConfigNamesTheFlagOfAMissingFile(t *testing.T) {
 	_, err := agentConfigFrom(t, args)
 	require.ErrorContains(t, err, "--peer-tls-key-file")
 	require.ErrorContains(t, err, "missing.pem does not exist")
+}
+
+func TestAgentConfigBootstrapsTheNamedNodeOnly(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, gencert(dir, nil))
+	withoutBootstrap := slices.DeleteFunc(nodeArgs(dir), func(arg string) bool { return arg == "--bootstrap" })
+	for _, tc := range []struct {
+		nodeName string
+		want     bool
+	}{
+		{nodeName: "proglog-0", want: true},
+		{nodeName: "proglog-1", want: false},
+	} {
+		args := append(slices.Clone(withoutBootstrap), "--node-name", tc.nodeName, "--bootstrap-node-name", "proglog-0")
+		cfg, err := agentConfigFrom(t, args)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, cfg.Bootstrap, "node %s", tc.nodeName)
+	}
 }
