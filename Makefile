@@ -3,10 +3,13 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool test-final cluster verify status doctor prefetch generate
+.PHONY: help test test-tool test-final cluster image compose-certs verify status doctor prefetch generate
+
+# The tag `make image` gives the image; `make image IMAGE=proglog:1.0` for another.
+IMAGE ?= proglog:dev
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 test: test-tool verify test-final ## every test and proof: what CI runs
 
@@ -18,6 +21,17 @@ test-final: ## vet, gofmt and the tests of final/, the complete service
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
 	cd final && go run ./cmd/proglog cluster
+
+image: ## the container image of final/: a static binary built here, copied into FROM scratch
+	cd final && mkdir -p build/data && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o build/proglog ./cmd/proglog
+	docker build -t $(IMAGE) final
+
+# The nodes run as user 65532, not the files' owner, so the files must be
+# readable by all: right for a cluster on your own machine, not for
+# production, where the orchestrator mounts secrets owned by the node's user.
+compose-certs: ## certificates and gossip key of the compose cluster (final/deploy/compose/certs)
+	cd final && go run ./cmd/proglog gencert --dir deploy/compose/certs --host node-1 --host node-2 --host node-3
+	chmod 0755 final/deploy/compose/certs && chmod 0644 final/deploy/compose/certs/*
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify
