@@ -333,4 +333,3 @@ func (c *cluster) waitForRecordOn(ctx context.Context, node string, offset uint6
 		return nil
 	})
 }
-
