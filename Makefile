@@ -3,7 +3,7 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool test-final cluster image compose-certs verify status doctor prefetch generate
+.PHONY: help test test-tool test-final test-compose cluster image compose-certs verify status doctor prefetch generate
 
 # The tag `make image` gives the image; `make image IMAGE=proglog:1.0` for another.
 IMAGE ?= proglog:dev
@@ -11,13 +11,19 @@ IMAGE ?= proglog:dev
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-test: test-tool verify test-final ## every test and proof: what CI runs
+test: test-tool verify test-final test-compose ## every test and proof: what CI runs
 
 test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
 
 test-final: ## vet, gofmt and the tests of final/, the complete service
-	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race ./...
+	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race -skip '^TestComposeCluster$$' ./...
+
+# Apart from test-final, so that the cluster's containers do not take the
+# CPU from the timing-sensitive tests running beside them; -count=1 as a
+# cached pass would say nothing about the Docker of today.
+test-compose: ## the compose cluster of final/ in Docker (skips without Docker, unless PROGLOG_REQUIRE_DOCKER=1)
+	cd final && go test -count=1 -run '^TestComposeCluster$$' ./deploy/compose
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
 	cd final && go run ./cmd/proglog cluster
