@@ -26,7 +26,7 @@ test-compose: ## the compose cluster of final/ in Docker (skips without Docker, 
 	cd final && go test -count=1 -run '^TestComposeCluster$$' ./deploy/compose
 
 cluster: ## a local 3-node cluster of final/ to try (Ctrl-C stops it; see final/README.md)
-	cd final && go run ./cmd/proglog cluster
+	go run ./final/cmd/proglog cluster
 
 image: ## the container image of final/: a static binary built here, copied into FROM scratch
 	cd final && mkdir -p build/data && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o build/proglog ./cmd/proglog

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -141,7 +142,7 @@ func runCluster(ctx context.Context, opts clusterOptions, out io.Writer) error {
 // printUsage prints the nodes' addresses and the commands to try.
 func printUsage(sup *supervisor, dir clusterDir, state clusterState) {
 	for _, node := range state.Nodes {
-		sup.printf("%s: gRPC and Raft %s, Serf %s, metrics http://%s/metrics", node.Name, node.RPCAddr, node.BindAddr, node.MetricsAddr)
+		sup.printf("%s: gRPC and Raft %s, Serf %s, status page http://%s/status", node.Name, node.RPCAddr, node.BindAddr, node.HTTPAddr)
 	}
 	self := selfCommand()
 	short := self
@@ -174,13 +175,19 @@ func subcommand(command, name string) string {
 	return program + " " + name + " --" + flags
 }
 
-// selfCommand returns how to run this binary again: "go run
-// ./cmd/proglog" if it was built by go run (into a temporary directory
-// that is gone when it ends), and otherwise the path it was run by.
+// selfCommand returns how to run this binary again: if it was built by go
+// run (into a temporary directory that is gone when it ends), "go run"
+// with the package's path from the working directory (the repository's
+// root or final/), and otherwise the path it was run by.
 func selfCommand() string {
 	exe, err := os.Executable()
-	if err == nil && strings.Contains(exe, "go-build") {
-		return "go run ./cmd/proglog"
+	if err != nil || !strings.Contains(exe, "go-build") {
+		return os.Args[0]
 	}
-	return os.Args[0]
+	for _, pkg := range []string{"./cmd/proglog", "./final/cmd/proglog"} {
+		if _, err := os.Stat(filepath.Join(pkg, "main.go")); err == nil {
+			return "go run " + pkg
+		}
+	}
+	return "go run ./cmd/proglog"
 }

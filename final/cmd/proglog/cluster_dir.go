@@ -61,8 +61,9 @@ type nodeState struct {
 	RPCAddr string `json:"rpc_addr"`
 	// BindAddr is the address of its Serf.
 	BindAddr string `json:"bind_addr"`
-	// MetricsAddr is the address of its Prometheus /metrics.
-	MetricsAddr string `json:"metrics_addr"`
+	// HTTPAddr is the address of its HTTP port: the status page and
+	// Prometheus's /metrics.
+	HTTPAddr string `json:"http_addr"`
 }
 
 // readState reads cluster.json.

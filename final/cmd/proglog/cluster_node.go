@@ -168,7 +168,7 @@ func (s *supervisor) serveArgs(i int, join []string) []string {
 		"--data-dir", s.dir.nodeDir(node.Name),
 		"--bind-addr", node.BindAddr,
 		"--rpc-port", portOf(node.RPCAddr),
-		"--metrics-addr", node.MetricsAddr,
+		"--http-addr", node.HTTPAddr,
 		"--acl-model-file", filepath.Join(s.dir.configDir(), auth.ModelFileName),
 		"--acl-policy-file", filepath.Join(s.dir.configDir(), auth.PolicyFileName),
 		"--server-tls-cert-file", files.ServerCertFile,

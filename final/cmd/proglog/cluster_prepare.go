@@ -55,7 +55,7 @@ func prepareCluster(opts clusterOptions) (clusterState, error) {
 }
 
 // newClusterState names n nodes and gives each three free ports of
-// 127.0.0.1: gRPC and Raft, Serf (TCP and UDP), and metrics.
+// 127.0.0.1: gRPC and Raft, Serf (TCP and UDP), and HTTP (status page and metrics).
 func newClusterState(n int) (clusterState, error) {
 	// Hold every port until all are chosen, so that no two are the same.
 	var held []func()
@@ -86,7 +86,7 @@ func newClusterState(n int) (clusterState, error) {
 	for i := 1; i <= n; i++ {
 		node := nodeState{Name: "node-" + strconv.Itoa(i)}
 		var err error
-		for _, addr := range []*string{&node.RPCAddr, &node.BindAddr, &node.MetricsAddr} {
+		for _, addr := range []*string{&node.RPCAddr, &node.BindAddr, &node.HTTPAddr} {
 			if *addr, err = freePort(); err != nil {
 				return clusterState{}, err
 			}
@@ -101,7 +101,7 @@ func newClusterState(n int) (clusterState, error) {
 func checkPortsFree(state clusterState) error {
 	for _, node := range state.Nodes {
 		for _, port := range []struct{ what, addr string }{
-			{"gRPC and Raft", node.RPCAddr}, {"Serf", node.BindAddr}, {"metrics", node.MetricsAddr},
+			{"gRPC and Raft", node.RPCAddr}, {"Serf", node.BindAddr}, {"HTTP", node.HTTPAddr},
 		} {
 			ln, err := net.Listen("tcp", port.addr)
 			if err != nil {

@@ -9,13 +9,11 @@ import (
 	"github.com/spf13/cobra"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/zap"
 
 	"github.com/proglog-workshop/proglog/final/internal/agent"
-	"github.com/proglog-workshop/proglog/final/internal/telemetry"
 )
 
 // newServeCommand returns the serve command: one node of a cluster.
@@ -83,19 +81,6 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 	}
 	defer func() { _ = logger.Sync() }() // stderr: nothing to lose if it fails
 	cfg.Logger = logger
-	if settings.metricsAddr != "" {
-		prom, err := telemetry.NewPrometheus(sdkmetric.WithResource(nodeResource(cfg.NodeName)))
-		if err != nil {
-			return fmt.Errorf("metrics: %w", err)
-		}
-		defer shutdownWithin(logger, "meter provider", prom.Shutdown)
-		cfg.MeterProvider = prom.MeterProvider
-		stopMetrics, err := serveMetrics(settings.metricsAddr, prom, logger)
-		if err != nil {
-			return err
-		}
-		defer stopMetrics()
-	}
 	if settings.trace {
 		tracerProvider, err := newSpanPrinter(cfg.NodeName)
 		if err != nil {
@@ -112,6 +97,7 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 	logger.Info("serving",
 		zap.String("node", a.NodeName),
 		zap.String("rpc_addr", rpcAddr),
+		zap.String("http_addr", a.HTTPAddr),
 		zap.String("bind_addr", a.BindAddr),
 		zap.String("data_dir", a.DataDir))
 	<-ctx.Done()
@@ -123,8 +109,7 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 	return nil
 }
 
-// nodeResource names the process in its metrics (Prometheus shows it in
-// target_info).
+// nodeResource names the process in the spans it prints.
 func nodeResource(node string) *resource.Resource {
 	return resource.NewSchemaless(
 		attribute.String("service.name", "proglog"),

@@ -54,7 +54,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.Duration("retention-max-age", 0, `drop segments whose records are all older than this ("168h" for a week); 0 keeps every record`)
 	flags.String("health-addr", "", "host:port to serve the gRPC health service alone on, in plaintext, for probes without a client certificate (default: none)")
 
-	flags.String("metrics-addr", "", "host:port to serve Prometheus metrics on, over plain HTTP, at /metrics (default: none)")
+	flags.String("http-addr", "", "host:port of the node's read-only HTTP port, in plaintext: the status page at /status, its data at /status.json and /cluster.json, Prometheus metrics at /metrics (default: none)")
 	flags.Bool("trace", false, "print a span for every gRPC call to stderr, as JSON")
 	flags.String("log-format", "json", `format of the node's logs on stderr: "json" (one object per line) or "console" (for people)`)
 	flags.String("log-level", "info", `least severe level of the logs: "debug", "info", "warn" or "error"`)
@@ -62,7 +62,6 @@ func addServeFlags(flags *pflag.FlagSet) {
 
 // serveSettings are serve's settings that are not the agent's.
 type serveSettings struct {
-	metricsAddr string
 	trace       bool
 	logFormat   string
 	logLevel    string
@@ -71,7 +70,6 @@ type serveSettings struct {
 // serveOnlySettings returns the settings of v that serve keeps for itself.
 func serveOnlySettings(v *viper.Viper) serveSettings {
 	return serveSettings{
-		metricsAddr: v.GetString("metrics-addr"),
 		trace:       v.GetBool("trace"),
 		logFormat:   v.GetString("log-format"),
 		logLevel:    v.GetString("log-level"),
@@ -93,6 +91,7 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		ACLPolicyFile:  v.GetString("acl-policy-file"),
 		PeerNames:      stringList(v, "peer-names"),
 		HealthAddr:     v.GetString("health-addr"),
+		HTTPAddr:       v.GetString("http-addr"),
 		Retention:      log.Retention{MaxAge: v.GetDuration("retention-max-age")},
 	}
 	if cfg.Retention.MaxAge < 0 {

@@ -52,6 +52,8 @@ type Agent struct {
 	healthServer  *grpc.Server
 	healthServing chan error // receives the health server's Serve result
 
+	http httpPort // the plaintext metrics and status port (http.go)
+
 	shutdownOnce sync.Once
 	shutdownErr  error // Shutdown's result, set once
 }
@@ -70,9 +72,11 @@ func New(config Config) (*Agent, error) {
 	a := &Agent{Config: config, logger: logger.Named(config.NodeName)}
 	// The order matters: Raft and gRPC need the port's listeners, the
 	// server needs the log, the membership tells the log whom to
-	// replicate to, and the reconciler needs both. The health port comes
-	// last: it says SERVING once everything runs.
-	for _, setup := range []func() error{a.setupMux, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler, a.setupHealth} {
+	// replicate to, and the reconciler needs both. The HTTP port listens
+	// early, for the server's metrics and the membership's tag, and
+	// serves once everything runs. The health port comes last: it says
+	// SERVING once everything runs.
+	for _, setup := range []func() error{a.setupMux, a.listenHTTP, a.setupLog, a.setupServer, a.setupMembership, a.setupReconciler, a.serveHTTP, a.setupHealth} {
 		if err := setup(); err != nil {
 			return nil, errors.Join(fmt.Errorf("new agent %s: %w", config.NodeName, err), a.Shutdown())
 		}
@@ -180,7 +184,7 @@ func (a *Agent) setupMembership() error {
 	a.membership, err = discovery.New(raftMembers{a.log}, discovery.Config{
 		NodeName:       a.NodeName,
 		BindAddr:       a.BindAddr,
-		Tags:           map[string]string{discovery.RPCAddrTag: rpcAddr},
+		Tags:           a.tags(rpcAddr),
 		StartJoinAddrs: a.StartJoinAddrs,
 		EncryptKey:     a.EncryptKey,
 		Logger:         a.logger,
@@ -200,7 +204,8 @@ func (a *Agent) setupReconciler() error {
 }
 
 // Shutdown stops the agent, in an order that loses nothing and keeps the
-// cluster available: the health port reports NOT_SERVING; the reconciler
+// cluster available: the health port reports NOT_SERVING; the HTTP port
+// closes; the reconciler
 // stops; a leader hands the leadership over, so the others need not wait
 // for an election timeout; the agent leaves the cluster (the new leader
 // then removes it from Raft's configuration); the gRPC server stops,
@@ -213,6 +218,11 @@ func (a *Agent) Shutdown() error {
 	a.shutdownOnce.Do(func() {
 		a.drainHealth()
 		var errs []error
+		// The status port goes first: it reads the log and the
+		// membership, and the other nodes' pages show this one down.
+		if a.http.ln != nil {
+			errs = append(errs, a.stopHTTP())
+		}
 		// The reconciler stops first: a leaving agent must not act on
 		// what its own leave does to the membership.
 		if a.reconciler != nil {

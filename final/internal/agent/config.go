@@ -64,6 +64,17 @@ type Config struct {
 	// of Shutdown. Port 0 picks a free port; after New, the Agent's
 	// HealthAddr holds the address it got. Empty serves no such port.
 	HealthAddr string
+	// HTTPAddr, when set, is a host:port where the agent serves, over
+	// plain HTTP, its status as JSON (/status.json), every member's
+	// (/cluster.json), a page that shows them live (/status) and, unless
+	// the caller gives a MeterProvider, its metrics for Prometheus
+	// (/metrics). It is read-only and shows no record, but it takes no
+	// certificate: bind it to an operator network, or reach it through a
+	// port-forward. Its address goes to the other members in the Serf tag
+	// HTTPAddrTag (with the gRPC host if it listens on every interface).
+	// Port 0 picks a free port; after New, the Agent's HTTPAddr holds the
+	// address it got. Empty serves no such port.
+	HTTPAddr string
 	// EncryptKey encrypts the cluster's gossip (Serf): 32 random bytes,
 	// the same on every agent; see discovery.Config.EncryptKey. Empty
 	// gossips in the clear. An agent with another key cannot join.
@@ -86,8 +97,12 @@ type Config struct {
 	// (zero means server.DefaultHandshakeTimeout), TLS for Raft (zero
 	// means log.DefaultRaftHandshakeTimeout).
 	HandshakeTimeout time.Duration
-	// MeterProvider records the gRPC server's metrics. Nil records none;
-	// the global otel.GetMeterProvider() is never used.
+	// MeterProvider records the gRPC server's metrics. Nil records none,
+	// unless HTTPAddr is set: the agent then records them in a provider of
+	// its own, which the HTTP port serves at /metrics (after New, the
+	// Agent's MeterProvider holds it). A provider given
+	// here is the caller's to serve: the HTTP port then serves no
+	// /metrics. The global otel.GetMeterProvider() is never used.
 	MeterProvider metric.MeterProvider
 	// TracerProvider makes a span for every gRPC call. Nil makes none; the
 	// global otel.GetTracerProvider() is never used.

@@ -11,6 +11,11 @@
 // port accepts only Config.PeerNames, so a client certificate, even
 // root's, cannot open a Raft connection.
 //
+// With Config.HTTPAddr, an agent also serves operators over plain HTTP:
+// metrics for Prometheus, and its status and its cluster's as JSON and as
+// a live page (internal/status). It tells the other agents where, in the
+// Serf tag HTTPAddrTag.
+//
 // # Usage
 //
 //	a, err := agent.New(agent.Config{
@@ -18,6 +23,7 @@
 //		BindAddr: "127.0.0.1:8401", RPCPort: 8400,
 //		ServerTLSConfig: serverTLS, PeerTLSConfig: peerTLS,
 //		ACLModelFile: "model.conf", ACLPolicyFile: "policy.csv",
+//		HTTPAddr: "127.0.0.1:8402", // optional: open http://127.0.0.1:8402/status
 //	})
 //	if err != nil {
 //		return err

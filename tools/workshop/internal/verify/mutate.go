@@ -21,18 +21,29 @@ import (
 // its tests: at least one must fail, and the failures must print the
 // scenario's message, the words that lead a learner to the mistake.
 func checkMutations(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
-	var problems []string
-	n := 0
+	type scenario struct {
+		exercise string
+		m        manifest.Mutation
+		problem  string
+		err      error
+	}
+	var scenarios []*scenario
 	for _, ex := range ch.Exercises {
 		for _, m := range ex.Mutation {
-			n++
-			problem, err := mutate(ctx, ch, m, filepath.Join(work, fmt.Sprint(n)))
-			if err != nil {
-				return problems, err
-			}
-			if problem != "" {
-				problems = append(problems, fmt.Sprintf("exercise %s, mutation %q: %s", ex.ID, m.Name, problem))
-			}
+			scenarios = append(scenarios, &scenario{exercise: ex.ID, m: m})
+		}
+	}
+	inParallel(len(scenarios), func(i int) {
+		s := scenarios[i]
+		s.problem, s.err = mutate(ctx, ch, s.m, filepath.Join(work, fmt.Sprint(i+1)))
+	})
+	var problems []string
+	for _, s := range scenarios {
+		if s.err != nil {
+			return problems, s.err
+		}
+		if s.problem != "" {
+			problems = append(problems, fmt.Sprintf("exercise %s, mutation %q: %s", s.exercise, s.m.Name, s.problem))
 		}
 	}
 	return problems, nil

@@ -64,29 +64,46 @@ func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string) ([]string
 // tell a partly stubbed tree from a fully stubbed one that checkLearner
 // already ran, and skipping them keeps a chapter's proofs within CI's time.
 func checkOrder(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
-	var problems []string
 	pkgs := exercisePackages(ch)
-	for i, ex := range ch.Exercises {
-		overlay, err := partialOverlay(ch, ex, work)
-		if err != nil {
-			return problems, err
+	found := make([][]string, len(ch.Exercises))
+	errs := make([]error, len(ch.Exercises))
+	inParallel(len(ch.Exercises), func(i int) {
+		found[i], errs[i] = checkOrderAt(ctx, ch, i, pkgs, work)
+	})
+	var problems []string
+	for i := range ch.Exercises {
+		if errs[i] != nil {
+			return problems, errs[i]
 		}
-		run, err := gotest.Exec(ctx, gotest.Options{Dir: ch.Root, Module: ch.ModulePath(), Overlay: overlay, Packages: pkgs})
-		if err != nil {
-			return problems, err
+		problems = append(problems, found[i]...)
+	}
+	return problems, nil
+}
+
+// checkOrderAt runs pkgs with the exercises before the i-th done and it
+// and the later ones stubbed, and returns what is wrong there.
+func checkOrderAt(ctx context.Context, ch *manifest.Chapter, i int, pkgs []string, work string) ([]string, error) {
+	ex := ch.Exercises[i]
+	overlay, err := partialOverlay(ch, ex, work)
+	if err != nil {
+		return nil, err
+	}
+	run, err := gotest.Exec(ctx, gotest.Options{Dir: ch.Root, Module: ch.ModulePath(), Overlay: overlay, Packages: pkgs})
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, p := range expect(run, ch, func(other manifest.Exercise) string {
+		j := slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == other.ID })
+		switch {
+		case j < i:
+			return "pass"
+		case j == i:
+			return "own"
 		}
-		for _, p := range expect(run, ch, func(other manifest.Exercise) string {
-			j := slices.IndexFunc(ch.Exercises, func(e manifest.Exercise) bool { return e.ID == other.ID })
-			switch {
-			case j < i:
-				return "pass"
-			case j == i:
-				return "own"
-			}
-			return "any"
-		}) {
-			problems = append(problems, fmt.Sprintf("with exercises before %s done: %s", ex.ID, p))
-		}
+		return "any"
+	}) {
+		problems = append(problems, fmt.Sprintf("with exercises before %s done: %s", ex.ID, p))
 	}
 	return problems, nil
 }
