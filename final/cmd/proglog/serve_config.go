@@ -62,17 +62,17 @@ func addServeFlags(flags *pflag.FlagSet) {
 
 // serveSettings are serve's settings that are not the agent's.
 type serveSettings struct {
-	trace       bool
-	logFormat   string
-	logLevel    string
+	trace     bool
+	logFormat string
+	logLevel  string
 }
 
 // serveOnlySettings returns the settings of v that serve keeps for itself.
 func serveOnlySettings(v *viper.Viper) serveSettings {
 	return serveSettings{
-		trace:       v.GetBool("trace"),
-		logFormat:   v.GetString("log-format"),
-		logLevel:    v.GetString("log-level"),
+		trace:     v.GetBool("trace"),
+		logFormat: v.GetString("log-format"),
+		logLevel:  v.GetString("log-level"),
 	}
 }
 
