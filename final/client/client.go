@@ -33,7 +33,13 @@ func New(ctx context.Context, config Config) (*Client, error) {
 	}
 	c := &Client{config: config.withDefaults()}
 	var err error
-	c.conn, err = grpc.NewClient(loadbalance.Name+":///"+config.Addr, grpc.WithTransportCredentials(credentials.NewTLS(config.TLS)))
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(config.TLS))}
+	if config.Dialer != nil {
+		// gRPC hands the dialer to the resolver too, so it reaches every
+		// server the resolver asks, not only config.Addr.
+		opts = append(opts, grpc.WithContextDialer(config.Dialer))
+	}
+	c.conn, err = grpc.NewClient(loadbalance.Name+":///"+config.Addr, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", config.Addr, err)
 	}

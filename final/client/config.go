@@ -1,10 +1,12 @@
 package client
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 )
 
@@ -45,6 +47,13 @@ type Config struct {
 	// at a time, and at most 256 bytes. Empty means a random one, new for
 	// each [New].
 	ProducerID string
+	// Dialer, if set, opens every connection to a server in place of a
+	// plain TCP dial; addr is the server's address as the cluster
+	// advertises it (or Addr). A client outside the servers' network,
+	// where those addresses mean nothing, uses it to reach the servers
+	// where they are published: a container's name mapped to a port of
+	// the host (proglog's --connect-to). Nil means a TCP dial of addr.
+	Dialer func(ctx context.Context, addr string) (net.Conn, error)
 }
 
 // validate reports a Config the client cannot run with.

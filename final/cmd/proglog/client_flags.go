@@ -29,7 +29,11 @@ cluster, and finds the others from it. Without --addr, and without
 runs in --cluster-dir: a node that is up, and the root client's
 certificate, which the example ACL lets do everything. Each flag is also
 an environment variable: PROGLOG_ADDR, PROGLOG_CA, PROGLOG_CERT,
-PROGLOG_KEY, PROGLOG_CLUSTER_DIR.`
+PROGLOG_KEY, PROGLOG_CLUSTER_DIR, PROGLOG_CONNECT_TO.
+
+The servers tell the client each other's addresses as they advertise
+them; where those names do not resolve (a compose cluster seen from the
+host), --connect-to maps each to an address that reaches it.`
 
 // addClientFlags defines the flags every client command shares.
 func addClientFlags(flags *pflag.FlagSet) {
@@ -38,6 +42,7 @@ func addClientFlags(flags *pflag.FlagSet) {
 	flags.String("cert", "", "client certificate; its common name is the client's name in the ACL (default: the local cluster's root client)")
 	flags.String("key", "", "the client certificate's private key (default: the local cluster's root client's)")
 	flags.String("cluster-dir", defaultClusterDir(), `directory of the local cluster that "proglog cluster" runs`)
+	flags.StringSlice("connect-to", nil, connectToHelp)
 }
 
 // newClient connects to the cluster that cmd's flags name.
@@ -62,8 +67,17 @@ func newClient(cmd *cobra.Command) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	routes, err := parseConnectTo(stringList(v, "connect-to"))
+	if err != nil {
+		return nil, err
+	}
+	base := client.Config{TLS: tlsConfig}
+	if len(routes) > 0 {
+		base.Dialer = dialVia(routes)
+	}
 	if addr := v.GetString("addr"); addr != "" {
-		return client.New(cmd.Context(), client.Config{Addr: addr, TLS: tlsConfig})
+		base.Addr = addr
+		return client.New(cmd.Context(), base)
 	}
 	state, err := dir.readState()
 	if err != nil {
@@ -77,7 +91,9 @@ func newClient(cmd *cobra.Command) (*client.Client, error) {
 	var errs []error
 	for _, node := range state.Nodes {
 		ctx, cancel := context.WithTimeout(cmd.Context(), reachTimeout)
-		c, err := client.New(ctx, client.Config{Addr: node.RPCAddr, TLS: tlsConfig})
+		nodeConfig := base
+		nodeConfig.Addr = node.RPCAddr
+		c, err := client.New(ctx, nodeConfig)
 		cancel()
 		if err == nil {
 			return c, nil

@@ -22,6 +22,7 @@ One binary does everything:
   produce    append records
   consume    read records, or follow the end of the log
   servers    list the cluster's servers and its leader
+  health     check that one node serves, for health probes
 
 Every connection uses mutual TLS: the client commands need a CA
 certificate and a client certificate, which default to those of the
@@ -40,6 +41,7 @@ local cluster that "proglog cluster" starts.`,
 		newProduceCommand(),
 		newConsumeCommand(),
 		newServersCommand(),
+		newHealthCommand(),
 	)
 	return root
 }
