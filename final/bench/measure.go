@@ -61,7 +61,10 @@ func Measure(op Op, n, callers, recordsPerOp int, latency bool) (Stats, error) {
 				if i >= n {
 					return
 				}
-				began := time.Now()
+				var began time.Time
+				if latency {
+					began = time.Now()
+				}
 				if err := op(i); err != nil {
 					errOnce.Do(func() { first = fmt.Errorf("operation %d: %w", i, err) })
 					failed.Store(true)
