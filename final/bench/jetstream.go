@@ -14,10 +14,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// The stream the JetStream cases use, and its one subject.
+// The stream the JetStream cases use, its one subject, and how many
+// messages a case loads before it waits for their acknowledgements.
 const (
-	jsStream  = "BENCH"
-	jsSubject = "bench"
+	jsStream     = "BENCH"
+	jsSubject    = "bench"
+	jsLoadWindow = 1000
 )
 
 // jsCluster is three NATS servers in this process, clustered, with
@@ -168,15 +170,20 @@ func jsConsume(size int) func(string, Scale) (*Fixture, error) {
 			}
 		}()
 		v := value(size)
+		// In windows of jsLoadWindow messages: JetStream refuses more
+		// unacknowledged asynchronous publishes than that.
 		for i := range s.Records {
 			if _, err := c.js.PublishAsync(jsSubject, v); err != nil {
 				return nil, fmt.Errorf("load the stream, message %d: %w", i, err)
 			}
-		}
-		select {
-		case <-c.js.PublishAsyncComplete():
-		case <-time.After(converge):
-			return nil, fmt.Errorf("load the stream: not acknowledged within %s", converge)
+			if (i+1)%jsLoadWindow != 0 && i+1 != s.Records {
+				continue
+			}
+			select {
+			case <-c.js.PublishAsyncComplete():
+			case <-time.After(converge):
+				return nil, fmt.Errorf("load the stream: not acknowledged within %s", converge)
+			}
 		}
 		conn, err := nats.Connect(c.servers[1].ClientURL())
 		if err != nil {

@@ -11,9 +11,7 @@ import (
 const maxOps = 1_000_000
 
 // RunCase sets up c in a new directory under dir and measures it for about
-// d: a probe of a few operations estimates the rate, then a run of as many
-// operations as fit in d at that rate (between one per caller and maxOps)
-// is the result. The directory is removed afterwards.
+// d (see measureFor). The directory is removed afterwards.
 func RunCase(c Case, dir string, s Scale, d time.Duration) (Stats, error) {
 	caseDir, err := os.MkdirTemp(dir, "case-")
 	if err != nil {
@@ -34,16 +32,21 @@ func RunCase(c Case, dir string, s Scale, d time.Duration) (Stats, error) {
 	return stats, nil
 }
 
-// measureFor measures f's operation for about d (see RunCase).
+// measureFor measures f's operation for about d (see RunCase): like go
+// test -bench, it runs a few operations, then runs again with more, sized
+// from the rate so far, until a run lasts d or reaches maxOps. Only the
+// last run counts: the first operations of a case (a stream opening, a
+// file being mapped) or a burst of records already received would
+// otherwise count for too much.
 func measureFor(c Case, f *Fixture, d time.Duration) (Stats, error) {
-	probe, err := Measure(f.Op, 10*c.Callers, c.Callers, f.RecordsPerOp, false)
-	if err != nil {
-		return Stats{}, fmt.Errorf("probe: %w", err)
+	n := 10 * c.Callers
+	for {
+		stats, err := Measure(f.Op, n, c.Callers, f.RecordsPerOp, c.Row.Latency)
+		if err != nil || stats.Elapsed >= d || n >= maxOps {
+			return stats, err
+		}
+		// Aim 20% past d, grow at least twofold and at most a hundredfold.
+		predicted := float64(n) * 1.2 * float64(d) / float64(max(stats.Elapsed, time.Microsecond))
+		n = int(min(max(predicted, 2*float64(n)), 100*float64(n), maxOps))
 	}
-	perOp := probe.Elapsed / time.Duration(probe.Ops)
-	n := maxOps
-	if perOp > 0 {
-		n = int(min(int64(d/perOp), maxOps))
-	}
-	return Measure(f.Op, max(n, c.Callers), c.Callers, f.RecordsPerOp, c.Row.Latency)
 }

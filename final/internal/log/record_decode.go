@@ -60,9 +60,15 @@ func decodeRecord(p []byte, record *api.Record) bool {
 			return false
 		}
 	}
+	// proto.Unmarshal leaves an empty value nil.
+	var copied []byte
+	if len(value) > 0 {
+		copied = make([]byte, len(value))
+		copy(copied, value)
+	}
 	// What proto.Reset does, without its indirections.
 	*record = api.Record{
-		Value:  append([]byte(nil), value...),
+		Value:  copied,
 		Offset: offset,
 		Term:   term,
 		Type:   uint32(typ),
