@@ -17,6 +17,10 @@ type Results struct {
 	Time time.Time `json:"time"`
 	// Machine describes where it ran.
 	Machine Machine `json:"machine"`
+	// Rounds is how many times each case ran, and Seconds about how long
+	// each run lasted; the median run of each case is reported.
+	Rounds  int     `json:"rounds"`
+	Seconds float64 `json:"seconds_per_run"`
 	// Rows are the rows measured, in the order of the table.
 	Rows []RowResult `json:"rows"`
 }

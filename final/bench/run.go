@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -49,4 +51,35 @@ func measureFor(c Case, f *Fixture, d time.Duration) (Stats, error) {
 		predicted := float64(n) * 1.2 * float64(d) / float64(max(stats.Elapsed, time.Microsecond))
 		n = int(min(max(predicted, 2*float64(n)), 100*float64(n), maxOps))
 	}
+}
+
+// RunRow measures every case of row rounds times, the cases taking turns
+// (subject, peer, limit, subject, peer, …), and keeps for each case the
+// run with the median records per second. On a machine shared with other
+// work, the load changes from one second to the next: taking turns spreads
+// it over every case of the row, and the median drops the runs it hit
+// hardest. progress, if not nil, is called after every run.
+func RunRow(row *Row, dir string, s Scale, d time.Duration, rounds int, progress func(Case, Stats)) ([]Case, []Stats, error) {
+	cases := CasesOf(row)
+	runs := make([][]Stats, len(cases))
+	for range max(rounds, 1) {
+		for i, c := range cases {
+			stats, err := RunCase(c, dir, s, d)
+			if err != nil {
+				return nil, nil, err
+			}
+			if progress != nil {
+				progress(c, stats)
+			}
+			runs[i] = append(runs[i], stats)
+		}
+	}
+	medians := make([]Stats, len(cases))
+	for i, r := range runs {
+		slices.SortFunc(r, func(a, b Stats) int {
+			return cmp.Compare(a.RecordsPerSecond(), b.RecordsPerSecond())
+		})
+		medians[i] = r[len(r)/2]
+	}
+	return cases, medians, nil
 }

@@ -4,7 +4,8 @@
 //
 //	go run ./final/bench/cmd/bench -json bench.json
 //
-// Every case runs for about -duration after its set-up; -short runs the
+// Every case runs -rounds times for about -duration after its set-up, the
+// cases of a row taking turns, and its median run counts; -short runs the
 // smoke scale, a check that every case works rather than a measurement.
 package main
 
@@ -26,7 +27,8 @@ func main() {
 }
 
 func run() error {
-	duration := flag.Duration("duration", 2*time.Second, "how long to measure each case, after its set-up")
+	duration := flag.Duration("duration", time.Second, "how long to measure each case, after its set-up")
+	rounds := flag.Int("rounds", 3, "how many times to run each case, the cases of a row taking turns; the median counts")
 	jsonFile := flag.String("json", "", "write the results as JSON to this file")
 	rows := flag.String("rows", "", "run only the rows whose ID matches this regular expression")
 	short := flag.Bool("short", false, "run tiny sizes: a smoke test, not a measurement")
@@ -44,19 +46,18 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir) // best effort: it is a temporary directory
-	results := bench.Results{Time: time.Now().UTC(), Machine: bench.ThisMachine()}
+	results := bench.Results{
+		Time: time.Now().UTC(), Machine: bench.ThisMachine(), Rounds: *rounds, Seconds: duration.Seconds(),
+	}
 	for _, row := range bench.Rows {
 		if !match.MatchString(row.ID) {
 			continue
 		}
-		cases := bench.CasesOf(row)
-		stats := make([]bench.Stats, len(cases))
-		for i, c := range cases {
-			fmt.Fprintf(os.Stderr, "%-45s ", c.Name())
-			if stats[i], err = bench.RunCase(c, dir, scale, *duration); err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "%12.0f records/s\n", stats[i].RecordsPerSecond())
+		cases, stats, err := bench.RunRow(row, dir, scale, *duration, *rounds, func(c bench.Case, s bench.Stats) {
+			fmt.Fprintf(os.Stderr, "%-45s %12.0f records/s\n", c.Name(), s.RecordsPerSecond())
+		})
+		if err != nil {
+			return err
 		}
 		results.Rows = append(results.Rows, bench.NewRowResult(row, cases, stats))
 	}
