@@ -91,14 +91,14 @@ func value(size int) []byte {
 	return v
 }
 
-// errShortRead is returned by read operations whose record is not the
+// errWrongValue is returned by read operations whose record is not the
 // value that was stored: a benchmark must not measure a wrong answer.
-var errShortRead = errors.New("read returned another value than the one stored")
+var errWrongValue = errors.New("read returned another value than the one stored")
 
-// checkValue returns errShortRead, with context, unless got is want.
+// checkValue returns errWrongValue, with context, unless got is want.
 func checkValue(got, want []byte, at uint64) error {
 	if !bytes.Equal(got, want) {
-		return fmt.Errorf("record %d: %w (%d bytes, want %d)", at, errShortRead, len(got), len(want))
+		return fmt.Errorf("record %d: %w (%d bytes, want %d)", at, errWrongValue, len(got), len(want))
 	}
 	return nil
 }
