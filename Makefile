@@ -3,7 +3,7 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool test-final test-compose test-deploy faults cluster image compose-certs verify status doctor prefetch generate
+.PHONY: help test test-tool test-final test-compose test-deploy test-bench bench faults cluster image compose-certs verify status doctor prefetch generate
 
 # The tag `make image` gives the image; `make image IMAGE=proglog:1.0` for another.
 IMAGE ?= proglog:dev
@@ -11,7 +11,7 @@ IMAGE ?= proglog:dev
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-test: test-tool verify test-final test-compose test-deploy ## every test and proof: what CI runs
+test: test-tool verify test-final test-compose test-deploy test-bench ## every test and proof: what CI runs
 
 test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
@@ -47,6 +47,14 @@ image: ## the container image of final/: a static binary built here, copied into
 compose-certs: ## certificates and gossip key of the compose cluster (final/deploy/compose/certs)
 	cd final && go run ./cmd/proglog gencert --dir deploy/compose/certs --host node-1 --host node-2 --host node-3
 	chmod 0755 final/deploy/compose/certs && chmod 0644 final/deploy/compose/certs/*
+
+# GOWORK=off, as for test-deploy: in the workspace, the peers' dependencies
+# would raise the versions final/ and the chapters build with.
+test-bench: ## every benchmark of final/bench once, at tiny sizes, so none rots
+	cd final/bench && GOWORK=off go vet ./... && test -z "$$(gofmt -l .)" && GOWORK=off go test -short ./...
+
+bench: ## final/ against its peers: a table, and final/bench/results.json (see final/BENCHMARKS.md)
+	cd final/bench && GOWORK=off go run ./cmd/bench -json results.json
 
 verify: ## every proof on every chapter (see tools/workshop)
 	$(WORKSHOP) verify

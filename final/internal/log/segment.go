@@ -119,16 +119,21 @@ func (s *segment) Read(off uint64) (*api.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.Read(pos)
+	record := &api.Record{}
+	// The record is unmarshalled straight from the store's memory:
+	// unmarshalRecord copies the bytes it keeps, so nothing refers to that
+	// memory once readFunc returns.
+	err = s.store.readFunc(pos, func(p []byte) error {
+		if p, err = unseal(p, s.config.Segment.Checksum); err != nil {
+			return &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
+		}
+		if err := unmarshalRecord(p, record); err != nil {
+			return corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if p, err = unseal(p, s.config.Segment.Checksum); err != nil {
-		return nil, &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
-	}
-	record := &api.Record{}
-	if err := proto.Unmarshal(p, record); err != nil {
-		return nil, corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
 	}
 	if record.Offset != off {
 		return nil, corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, record.Offset, off)

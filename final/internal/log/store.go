@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/tysonmote/gommap"
 )
 
 // store is the file of a segment that holds its records, each a length
@@ -22,6 +24,9 @@ type store struct {
 	// dirty says that the store was appended to or truncated since its last
 	// successful Sync: [Log.Sync] syncs only the stores that are.
 	dirty bool
+	// mmap maps the file read-only for reads, from its first byte; nil
+	// until the first read (see store_map.go).
+	mmap gommap.MMap
 }
 
 var _ io.ReaderAt = (*store)(nil)
@@ -72,32 +77,47 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 // and pos: a length read from the file is never trusted with an allocation
 // larger than the store.
 func (s *store) Read(pos uint64) ([]byte, error) {
+	var p []byte
+	err := s.readFunc(pos, func(record []byte) error {
+		p = make([]byte, len(record))
+		copy(p, record)
+		return nil
+	})
+	return p, err
+}
+
+// readFunc calls fn with the record at pos, a position that [store.Append]
+// returned, and returns fn's error; it fails as [store.Read] does. The
+// slice fn gets is the store's own memory, valid only until fn returns:
+// fn must copy what it keeps. Reading a record this way costs no system
+// call and no allocation once the file is mapped.
+func (s *store) readFunc(pos uint64, fn func(record []byte) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.buf.Flush(); err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
+		return fmt.Errorf("read store: %w", err)
 	}
 	if pos >= s.size {
-		return nil, io.EOF
+		return io.EOF
 	}
 	if s.size-pos < lenWidth {
-		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
+		return corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
 	}
-	var length [lenWidth]byte
-	if _, err := s.file.ReadAt(length[:], int64(pos)); err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
+	length, err := s.mapped(pos, pos+lenWidth)
+	if err != nil {
+		return fmt.Errorf("read store: %w", err)
 	}
-	n := enc.Uint64(length[:])
+	n := enc.Uint64(length)
 	// n comes from the file: check it against what the store holds before
-	// allocating, or a torn or damaged length could ask for exabytes.
+	// using it, or a torn or damaged length could ask for exabytes.
 	if left := s.size - pos - lenWidth; n > left {
-		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
+		return corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
 	}
-	p := make([]byte, n)
-	if _, err := s.file.ReadAt(p, int64(pos+lenWidth)); err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
+	record, err := s.mapped(pos+lenWidth, pos+lenWidth+n)
+	if err != nil {
+		return fmt.Errorf("read store: %w", err)
 	}
-	return p, nil
+	return fn(record)
 }
 
 // ReadAt reads len(p) bytes of the store's file, lengths and all, starting
@@ -179,6 +199,10 @@ func (s *store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	if err := s.unmap(); err != nil {
+		_ = s.file.Close() // the unmap error says what went wrong
 		return fmt.Errorf("close store: %w", err)
 	}
 	return s.file.Close()
