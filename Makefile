@@ -3,7 +3,7 @@
 
 WORKSHOP := go run ./tools/workshop
 
-.PHONY: help test test-tool test-final test-compose test-deploy test-bench bench faults cluster image compose-certs verify status doctor prefetch generate
+.PHONY: help test test-tool test-final test-faults test-compose test-deploy test-bench bench faults cluster image compose-certs verify status doctor prefetch generate
 
 # The tag `make image` gives the image; `make image IMAGE=proglog:1.0` for another.
 IMAGE ?= proglog:dev
@@ -11,13 +11,19 @@ IMAGE ?= proglog:dev
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-test: test-tool verify test-final test-compose test-deploy test-bench ## every test and proof: what CI runs
+test: test-tool verify test-final test-faults test-compose test-deploy test-bench ## every test and proof: what CI runs
 
 test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
 
 test-final: ## vet, gofmt and the tests of final/, the complete service
-	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race -skip '^TestComposeCluster$$' ./...
+	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race -skip '^(TestComposeCluster|TestQueueUnderFaults)$$' ./...
+
+# The fault battery runs a cluster of its own processes for two minutes:
+# apart from test-final, so that its load does not decide the timing of the
+# in-process clusters of the other packages.
+test-faults: ## the fault battery of final/ at CI size: 2 runs of 40 s under SIGKILL and SIGSTOP
+	cd final && go test -race -count=1 -run '^TestQueueUnderFaults$$' ./internal/faults
 
 # Apart from test-final, so that the cluster's containers do not take the
 # CPU from the timing-sensitive tests running beside them; -count=1 as a
