@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-
-	"github.com/proglog-workshop/proglog/final/client"
 )
 
 // TestProduceBatchRetryAfterLeaderChangeStoresNothingTwice is
@@ -18,19 +16,11 @@ import (
 // twice.
 func TestProduceBatchRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 	c := startCluster(t, 3)
-	addr, err := c.agents[1].RPCAddr()
-	require.NoError(t, err)
-	newClient := func() *client.Client {
-		cl, err := client.New(t.Context(), client.Config{Addr: addr, TLS: c.rootTLS(t), RetryTimeout: converge, ProducerID: "the same producer"})
-		require.NoError(t, err)
-		t.Cleanup(func() { require.NoError(t, cl.Close()) })
-		return cl
-	}
 	batch := make([][]byte, 64)
 	for i := range batch {
 		batch[i] = fmt.Appendf(nil, "batched %d", i)
 	}
-	first := newClient()
+	first := c.sameProducerClient(t)
 	waitForServers(t, first, 3)
 	offsets, err := first.ProduceBatch(t.Context(), batch)
 	require.NoError(t, err)
@@ -41,7 +31,7 @@ func TestProduceBatchRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 
 	c.waitForEveryServer(t, offsets[len(offsets)-1])
 	require.NoError(t, c.agents[0].Shutdown()) // the leader
-	retry := newClient()
+	retry := c.sameProducerClient(t)
 	retried, err := retry.ProduceBatch(t.Context(), batch)
 	require.NoError(t, err)
 	require.Equal(t, offsets, retried, "the new leader must answer a retried batch with the first append's offsets")

@@ -155,15 +155,7 @@ func TestProduceAcrossLeaderChange(t *testing.T) {
 // leader answers with the first offset and stores nothing.
 func TestRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 	c := startCluster(t, 3)
-	addr, err := c.agents[1].RPCAddr()
-	require.NoError(t, err)
-	newClient := func() *client.Client {
-		cl, err := client.New(t.Context(), client.Config{Addr: addr, TLS: c.rootTLS(t), RetryTimeout: converge, ProducerID: "the same producer"})
-		require.NoError(t, err)
-		t.Cleanup(func() { require.NoError(t, cl.Close()) })
-		return cl
-	}
-	first := newClient()
+	first := c.sameProducerClient(t)
 	waitForServers(t, first, 3)
 	off, err := first.Produce(t.Context(), []byte("once"))
 	require.NoError(t, err)
@@ -171,7 +163,7 @@ func TestRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 	c.waitForEveryServer(t, off)
 
 	require.NoError(t, c.agents[0].Shutdown()) // the leader
-	retry := newClient()
+	retry := c.sameProducerClient(t)
 	off, err = retry.Produce(t.Context(), []byte("once"))
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), off, "the new leader must answer a retry with the first append's offset")
@@ -179,4 +171,17 @@ func TestRetryAfterLeaderChangeStoresNothingTwice(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), off, "the retry must not have been stored: the next record follows the first")
 	require.Equal(t, "next", string(consumeEventually(t, retry, 1).GetValue()))
+}
+
+// sameProducerClient returns a new client that finds the cluster through
+// agents[1] and says it is the producer "the same producer": a second one
+// numbers its produces from 1 again, as the retries of the first one's.
+func (c *testCluster) sameProducerClient(t *testing.T) *client.Client {
+	t.Helper()
+	addr, err := c.agents[1].RPCAddr()
+	require.NoError(t, err)
+	cl, err := client.New(t.Context(), client.Config{Addr: addr, TLS: c.rootTLS(t), RetryTimeout: converge, ProducerID: "the same producer"})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, cl.Close()) })
+	return cl
 }

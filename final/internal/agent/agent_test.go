@@ -103,15 +103,21 @@ func client(t *testing.T, a *Agent, certs pki.Files) api.LogClient {
 
 func dial(t *testing.T, a *Agent, certs pki.Files) *grpc.ClientConn {
 	t.Helper()
+	addr, err := a.RPCAddr()
+	require.NoError(t, err)
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(rootTLS(t, certs))))
+	require.NoError(t, err)
+	return conn
+}
+
+// rootTLS returns the client TLS configuration of the root client.
+func rootTLS(t *testing.T, certs pki.Files) *tls.Config {
+	t.Helper()
 	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
 		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile,
 	})
 	require.NoError(t, err)
-	addr, err := a.RPCAddr()
-	require.NoError(t, err)
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(tlsConfig)))
-	require.NoError(t, err)
-	return conn
+	return tlsConfig
 }
 
 // records returns the values of every record the server of c holds, in

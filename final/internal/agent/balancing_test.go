@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
-	"github.com/proglog-workshop/proglog/final/internal/config"
 	"github.com/proglog-workshop/proglog/final/internal/loadbalance"
 	"github.com/proglog-workshop/proglog/final/internal/pki"
 )
@@ -32,13 +31,9 @@ const (
 // the package loadbalance. Its connection is closed when the test ends.
 func balancedClient(t *testing.T, a *Agent, certs pki.Files) api.LogClient {
 	t.Helper()
-	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
-		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile,
-	})
-	require.NoError(t, err)
 	addr, err := a.RPCAddr()
 	require.NoError(t, err)
-	conn, err := grpc.NewClient(loadbalance.Name+":///"+addr, grpc.WithTransportCredentials(credentials.NewTLS(tlsConfig)))
+	conn, err := grpc.NewClient(loadbalance.Name+":///"+addr, grpc.WithTransportCredentials(credentials.NewTLS(rootTLS(t, certs))))
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, conn.Close()) })
 	return api.NewLogClient(conn)

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	logclient "github.com/proglog-workshop/proglog/final/client"
-	"github.com/proglog-workshop/proglog/final/internal/config"
 	"github.com/proglog-workshop/proglog/final/internal/pki"
 )
 
@@ -114,13 +113,9 @@ func TestLeaderShutdownHandsOver(t *testing.T) {
 // cluster through a.
 func newClient(t *testing.T, a *Agent, certs pki.Files) *logclient.Client {
 	t.Helper()
-	tlsConfig, err := config.SetupTLSConfig(config.TLSConfig{
-		CertFile: certs.RootClientCertFile, KeyFile: certs.RootClientKeyFile, CAFile: certs.CAFile,
-	})
-	require.NoError(t, err)
 	addr, err := a.RPCAddr()
 	require.NoError(t, err)
-	c, err := logclient.New(t.Context(), logclient.Config{Addr: addr, TLS: tlsConfig})
+	c, err := logclient.New(t.Context(), logclient.Config{Addr: addr, TLS: rootTLS(t, certs)})
 	require.NoError(t, err)
 	return c
 }

@@ -70,14 +70,7 @@ func TestDistributedLogRepairsDamagedTail(t *testing.T) {
 			for _, v := range want {
 				c.produce(v)
 			}
-			leader := c.leader()
-			var follower *testNode
-			for _, n := range c.nodes {
-				if n != leader {
-					follower = n
-					break
-				}
-			}
+			follower := c.follower()
 			requireValues(t, follower, want, "every server must hold the records the leader took")
 			follower.close(t)
 

@@ -177,14 +177,7 @@ func TestDistributedLogRestart(t *testing.T) {
 	for _, v := range want {
 		c.produce(v)
 	}
-	leader := c.leader()
-	var follower *testNode
-	for _, n := range c.nodes {
-		if n != leader {
-			follower = n
-			break
-		}
-	}
+	follower := c.follower()
 	requireValues(t, follower, want, "every server must hold the records the leader took")
 	follower.close(t)
 	c.produce("while it was away")

@@ -168,6 +168,19 @@ func (c *cluster) leader() *testNode {
 	return leader
 }
 
+// follower returns a node other than the current leader.
+func (c *cluster) follower() *testNode {
+	c.t.Helper()
+	leader := c.leader()
+	for _, n := range c.nodes {
+		if n != leader {
+			return n
+		}
+	}
+	c.t.Fatal("the cluster has no follower")
+	return nil
+}
+
 // produce appends value through the current leader, trying again while
 // leadership changes, and returns its offset.
 func (c *cluster) produce(value string) uint64 {
