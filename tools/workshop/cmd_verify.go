@@ -16,8 +16,9 @@ import (
 func runVerify(ctx context.Context, _ ui, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	skip := fs.String("skip", "", "comma-separated proofs not to run: "+strings.Join(verify.ProofNames(), ", "))
+	detail := fs.Bool("v", false, "also print the failure line that caught each mutation scenario")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: workshop verify [-skip proofs] [chapter...]\n\nRuns every proof of workshop.md on the chapters (all when none are named).")
+		fmt.Fprintln(fs.Output(), "usage: workshop verify [-skip proofs] [-v] [chapter...]\n\nRuns every proof of workshop.md on the chapters (all when none are named).")
 		fs.PrintDefaults()
 	}
 	names, err := parseFlags(fs, args)
@@ -28,7 +29,7 @@ func runVerify(ctx context.Context, _ ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := verify.Options{Out: os.Stdout, Colour: colour(os.Stdout), Skip: map[string]bool{}}
+	opts := verify.Options{Out: os.Stdout, Colour: colour(os.Stdout), Skip: map[string]bool{}, Detail: *detail}
 	for _, s := range strings.Split(*skip, ",") {
 		if s != "" {
 			opts.Skip[s] = true

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 
 // checkBuild builds and vets both trees and checks that go.mod is tidy and
 // the code gofmt'ed.
-func checkBuild(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
+func checkBuild(ctx context.Context, ch *manifest.Chapter, work string, _ io.Writer) ([]string, error) {
 	overlay, err := chapter.WriteOverlay(ch, work, nil)
 	if err != nil {
 		return nil, err

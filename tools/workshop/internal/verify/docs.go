@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -27,7 +28,7 @@ var chapterPages = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.m
 // stub lines they quote are the ones the stubs print,
 // that .solution holds only declared files, and that package names match
 // their directories.
-func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+func checkDocs(ctx context.Context, ch *manifest.Chapter, _ string, _ io.Writer) ([]string, error) {
 	var problems []string
 	pages := map[string]string{}
 	for _, page := range chapterPages {
@@ -215,7 +216,7 @@ func packageNames(ctx context.Context, ch *manifest.Chapter) ([]string, error) {
 }
 
 // checkGenerated regenerates every derived file in memory and compares.
-func checkGenerated(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+func checkGenerated(ctx context.Context, ch *manifest.Chapter, _ string, _ io.Writer) ([]string, error) {
 	generated, err := chapter.Generated(ctx, ch)
 	if err != nil {
 		return nil, err

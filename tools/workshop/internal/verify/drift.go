@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ var notCarried = []string{"README.md", "README.ko.md", "HINTS.md", "HINTS.ko.md"
 // checkDrift compares every file of the previous chapter's reference with
 // the same file of this chapter's reference, module paths normalised. Files
 // the manifest declares changed or removed, and generated files, are exempt.
-func checkDrift(_ context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+func checkDrift(_ context.Context, ch *manifest.Chapter, _ string, _ io.Writer) ([]string, error) {
 	if ch.Previous == "" {
 		return nil, nil
 	}

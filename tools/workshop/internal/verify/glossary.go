@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ type glossaryVariant struct {
 // glossary bans. It checks the chapter's own *.ko.md pages and, with the
 // first chapter only (so a mistake is reported once), the repository's
 // Korean pages outside the chapters: README.ko.md and docs/*.ko.md.
-func checkGlossary(_ context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+func checkGlossary(_ context.Context, ch *manifest.Chapter, _ string, _ io.Writer) ([]string, error) {
 	root := filepath.Dir(ch.Root)
 	data, err := os.ReadFile(filepath.Join(root, GlossaryPage))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -17,7 +18,7 @@ import (
 var notDone = regexp.MustCompile(`exercise ([0-9]+\.[0-9]+) \([^)]*\) is not done yet: see \S+README\.md#\S+`)
 
 // checkReference runs the reference tree with -race, RaceCount times.
-func checkReference(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
+func checkReference(ctx context.Context, ch *manifest.Chapter, work string, _ io.Writer) ([]string, error) {
 	overlay, err := chapter.WriteOverlay(ch, work, nil)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func checkReference(ctx context.Context, ch *manifest.Chapter, work string) ([]s
 // checkLearner runs the untouched learner tree: declared exercise tests
 // must fail with the stub message of their exercise or an earlier one;
 // every other test must pass.
-func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string) ([]string, error) {
+func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string, _ io.Writer) ([]string, error) {
 	run, err := gotest.Exec(ctx, gotest.Options{Dir: ch.Root, Module: ch.ModulePath()})
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func checkLearner(ctx context.Context, ch *manifest.Chapter, _ string) ([]string
 // It runs only the packages that hold exercise tests. The others cannot
 // tell a partly stubbed tree from a fully stubbed one that checkLearner
 // already ran, and skipping them keeps a chapter's proofs within CI's time.
-func checkOrder(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error) {
+func checkOrder(ctx context.Context, ch *manifest.Chapter, work string, _ io.Writer) ([]string, error) {
 	pkgs := exercisePackages(ch)
 	found := make([][]string, len(ch.Exercises))
 	errs := make([]error, len(ch.Exercises))

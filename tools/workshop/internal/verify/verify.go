@@ -33,6 +33,9 @@ type Options struct {
 	// Skip names proofs not to run (by Proof.Name), e.g. "mutations" while
 	// iterating on a chapter.
 	Skip map[string]bool
+	// Detail, when set, also shows what proofs saw beyond pass or fail:
+	// the failure line that caught each mutation scenario.
+	Detail bool
 }
 
 // Report collects the problems of one chapter, proof by proof.
@@ -56,7 +59,9 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 type proof struct {
 	name string
 	what string
-	run  func(ctx context.Context, ch *manifest.Chapter, work string) ([]string, error)
+	// run returns the problems found; it may write what it saw, beyond
+	// pass or fail, to detail (shown with Options.Detail).
+	run func(ctx context.Context, ch *manifest.Chapter, work string, detail io.Writer) ([]string, error)
 }
 
 // proofs run in this order; later ones assume the earlier ones passed, so a
@@ -95,6 +100,10 @@ func Chapter(ctx context.Context, ch *manifest.Chapter, opts Options) *Report {
 		return report
 	}
 	defer os.RemoveAll(work)
+	detail := io.Discard
+	if opts.Detail {
+		detail = out
+	}
 	broken := false
 	for _, p := range proofs {
 		if opts.Skip[p.name] {
@@ -111,7 +120,7 @@ func Chapter(ctx context.Context, ch *manifest.Chapter, opts Options) *Report {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, err
 			}
-			return p.run(ctx, ch, dir)
+			return p.run(ctx, ch, dir, detail)
 		}()
 		if err != nil {
 			problems = append(problems, err.Error())
