@@ -39,7 +39,7 @@ func init() {
 		{"overlay", "<chapter>", "print a go test -overlay file that runs the reference", "참조 답안을 실행하는 go test -overlay 파일 경로를 출력", runOverlay},
 		{"doctor", "", "check this machine: Go, race detector, ports, disk, modules", "이 컴퓨터 점검: Go, 레이스 탐지기, 포트, 디스크, 모듈", runDoctor},
 		{"prefetch", "", "download and build everything, for an offline workshop", "오프라인 워크숍을 위해 모든 모듈을 내려받고 빌드", runPrefetch},
-		{"verify", "[-skip proofs] [-v] [chapter...]", "run every proof on the chapters (what CI runs)", "장마다 모든 증명을 실행(CI가 실행하는 것)", runVerify},
+		{"verify", "[-v] [-j n] [-skip p] [ch...]", "run every proof on the chapters (what CI runs)", "장마다 모든 증명을 실행(CI가 실행하는 것)", runVerify},
 		{"generate", "[-force] [chapter...]", "regenerate stubs, exercise tables and protobuf code (maintainers)", "스텁, 실습 표, protobuf 코드를 다시 생성(관리자용)", runGenerate},
 		{"carry", "<chapter...>", "copy the previous chapter's reference into a chapter (maintainers)", "이전 장의 참조 답안을 장에 복사(관리자용)", runCarry},
 		{"protoc", "<file.proto...>", "compile .proto files in pure Go with the pinned plugins (go generate)", "고정된 플러그인으로 .proto 파일을 순수 Go로 컴파일(go generate)", runProtoc},

@@ -117,8 +117,8 @@ func (m *Membership) serfConfig() (*serf.Config, error) {
 	// memberlist refuses a Logger next to a LogOutput; Serf prefers the
 	// Logger. Both go to m.logger.
 	config.LogOutput, config.MemberlistConfig.LogOutput = nil, nil
-	config.Logger = zap.NewStdLog(m.logger.Named("serf"))
-	config.MemberlistConfig.Logger = zap.NewStdLog(m.logger.Named("memberlist"))
+	config.Logger = leveledStdLog(m.logger.Named("serf"))
+	config.MemberlistConfig.Logger = leveledStdLog(m.logger.Named("memberlist"))
 	return config, nil
 }
 
