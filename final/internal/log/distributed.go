@@ -240,6 +240,13 @@ func (l *DistributedLog) Read(off uint64) (*api.Record, error) {
 	return l.log.Read(off)
 }
 
+// ReadBatch returns consecutive records from offset off on from this
+// server's log, as [Log.ReadBatch] does; like Read, it may lag on a
+// follower.
+func (l *DistributedLog) ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error) {
+	return l.log.ReadBatch(off, maxRecords, maxValueBytes)
+}
+
 // LowestOffset returns the offset of the first record this server holds.
 // It rises as Config.Retention drops old segments, and may differ a little
 // between servers (see [Retention]).

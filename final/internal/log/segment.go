@@ -107,40 +107,6 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	return cur, nil
 }
 
-// Read returns the record at offset off. It returns io.EOF if the segment
-// does not hold off, and a [*CorruptError] (wrapping [ErrCorrupt]) if the
-// record's bytes fail a check or hold another offset than off, which a
-// damaged index entry would otherwise serve without a word.
-func (s *segment) Read(off uint64) (*api.Record, error) {
-	if off < s.baseOffset || off >= s.nextOffset {
-		return nil, io.EOF
-	}
-	_, pos, err := s.index.Read(int64(off - s.baseOffset))
-	if err != nil {
-		return nil, err
-	}
-	record := &api.Record{}
-	// The record is unmarshalled straight from the store's memory:
-	// unmarshalRecord copies the bytes it keeps, so nothing refers to that
-	// memory once readFunc returns.
-	err = s.store.readFunc(pos, func(p []byte) error {
-		if p, err = unseal(p, s.config.Segment.Checksum); err != nil {
-			return &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
-		}
-		if err := unmarshalRecord(p, record); err != nil {
-			return corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if record.Offset != off {
-		return nil, corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, record.Offset, off)
-	}
-	return record, nil
-}
-
 // IsMaxed reports whether the segment is full: its store has reached
 // MaxStoreBytes, or its index has no room for another entry within
 // MaxIndexBytes.
