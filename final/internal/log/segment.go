@@ -22,6 +22,7 @@ type segment struct {
 	nextOffset uint64 // offset the next appended record gets
 	config     Config
 	marshaled  []byte // Append marshals records here, reusing the memory
+	sealed     []byte // and seals them here, with their checksum
 }
 
 // newSegment opens the segment of dir that starts at baseOffset as the
@@ -90,11 +91,11 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("marshal record %d: %w", cur, err)
 	}
-	p, err := seal(s.marshaled, s.config.Segment.Checksum)
+	s.sealed, err = seal(s.sealed, s.marshaled, s.config.Segment.Checksum)
 	if err != nil {
 		return 0, err
 	}
-	_, pos, err := s.store.Append(p)
+	_, pos, err := s.store.Append(s.sealed)
 	if err != nil {
 		return 0, err
 	}
