@@ -37,4 +37,5 @@ func BenchmarkProduceUnary1(b *testing.B)          { benchmarkRow(b, RowProduce1
 func BenchmarkProduceUnary64(b *testing.B)         { benchmarkRow(b, RowProduce64) }
 func BenchmarkConsumeStream(b *testing.B)          { benchmarkRow(b, RowStream) }
 func BenchmarkClusterProduce(b *testing.B)         { benchmarkRow(b, RowCluster) }
+func BenchmarkClusterProduceBatch(b *testing.B)    { benchmarkRow(b, RowBatch) }
 func BenchmarkClusterFollowerConsume(b *testing.B) { benchmarkRow(b, RowFollower) }

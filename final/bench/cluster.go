@@ -19,6 +19,11 @@ import (
 // ClusterCallers is how many callers produce at once to a cluster.
 const ClusterCallers = 16
 
+// ProduceBatchSize is how many records one operation of the batched
+// cluster cases produces: one ProduceBatch, or as many asynchronous
+// publishes.
+const ProduceBatchSize = 256
+
 // converge bounds how long a cluster may take to elect a leader, take its
 // members in or replicate what was loaded.
 const converge = 60 * time.Second
@@ -128,6 +133,27 @@ func proglogClusterProduce(size int) func(string, Scale) (*Fixture, error) {
 			return err
 		}
 		return &Fixture{Op: op, RecordsPerOp: 1, Close: c.close}, nil
+	}
+}
+
+// proglogClusterProduceBatch produces ProduceBatchSize records of size
+// bytes per operation, with one ProduceBatch through the client of a
+// three-agent cluster: one call to the leader, one Raft entry.
+func proglogClusterProduceBatch(size int) func(string, Scale) (*Fixture, error) {
+	return func(dir string, _ Scale) (*Fixture, error) {
+		c, err := startProglogCluster(dir)
+		if err != nil {
+			return nil, err
+		}
+		batch := make([][]byte, ProduceBatchSize)
+		for i := range batch {
+			batch[i] = value(size)
+		}
+		op := func(int) error {
+			_, err := c.client.ProduceBatch(context.Background(), batch)
+			return err
+		}
+		return &Fixture{Op: op, RecordsPerOp: ProduceBatchSize, Close: c.close}, nil
 	}
 }
 

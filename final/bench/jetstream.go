@@ -263,3 +263,31 @@ func (r *jsReader) close() {
 	}
 	r.msgs = nil
 }
+
+// jsProduceAsync publishes ProduceBatchSize messages of size bytes per
+// operation without waiting between them (PublishAsync), then waits for
+// every acknowledgement: JetStream's way of streaming many messages,
+// acknowledged once a majority stored them.
+func jsProduceAsync(size int) func(string, Scale) (*Fixture, error) {
+	return func(dir string, _ Scale) (*Fixture, error) {
+		c, err := startJSCluster(dir)
+		if err != nil {
+			return nil, err
+		}
+		v := value(size)
+		op := func(int) error {
+			for range ProduceBatchSize {
+				if _, err := c.js.PublishAsync(jsSubject, v); err != nil {
+					return err
+				}
+			}
+			select {
+			case <-c.js.PublishAsyncComplete():
+				return nil
+			case <-time.After(converge):
+				return fmt.Errorf("%d messages not acknowledged within %s", ProduceBatchSize, converge)
+			}
+		}
+		return &Fixture{Op: op, RecordsPerOp: ProduceBatchSize, Close: c.close}, nil
+	}
+}

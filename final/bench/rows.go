@@ -11,13 +11,14 @@ var (
 	RowProduce64 = &Row{ID: "produce-unary-64", Work: "Produce unary, 256 B, 64 callers, mTLS + ACL + observability", Target: 0.8, Latency: true}
 	RowStream    = &Row{ID: "consume-stream-256B", Work: "ConsumeStream, 256 B, batches of 256", Target: 1.0}
 	RowCluster   = &Row{ID: "cluster-produce-16", Work: "3-node produce, 256 B, 16 synchronous callers, sync on", Target: 1.5, Latency: true}
+	RowBatch     = &Row{ID: "cluster-produce-batch", Work: "3-node produce, 256 B, batches of 256, 1 caller, sync on", Target: 1.0, Latency: true}
 	RowFollower  = &Row{ID: "cluster-consume-follower", Work: "3-node consume from a follower, streamed, 256 B", Target: 1.0}
 )
 
 // Rows are every row, in the order of the table.
 var Rows = []*Row{
 	RowAppend256, RowAppend1K, RowReadSeq, RowReadRand, RowDurable,
-	RowProduce1, RowProduce64, RowStream, RowCluster, RowFollower,
+	RowProduce1, RowProduce64, RowStream, RowCluster, RowBatch, RowFollower,
 }
 
 // Cases returns every case, grouped by row in the order of Rows: the
@@ -53,6 +54,9 @@ func Cases() []Case {
 
 		{Row: RowCluster, System: "proglog", Role: Subject, Callers: ClusterCallers, Setup: proglogClusterProduce(256)},
 		{Row: RowCluster, System: "jetstream-r3", Role: Peer, Callers: ClusterCallers, Setup: jsProduce(256)},
+
+		{Row: RowBatch, System: "proglog", Role: Subject, Callers: 1, Setup: proglogClusterProduceBatch(256)},
+		{Row: RowBatch, System: "jetstream-async", Role: Peer, Callers: 1, Setup: jsProduceAsync(256)},
 
 		{Row: RowFollower, System: "proglog", Role: Subject, Callers: 1, Setup: proglogFollowerConsume(256)},
 		{Row: RowFollower, System: "jetstream-ordered", Role: Peer, Callers: 1, Setup: jsConsume(256)},

@@ -61,10 +61,17 @@ func serve(gsrv *grpc.Server, tlsConfig grpcTLS, cleanup func() error) (*served,
 // grpcTLS is gRPC's transport credentials.
 type grpcTLS = grpccreds.TransportCredentials
 
+// TraceRatio is the fraction of the calls whose spans the proglog server
+// cases sample and export, as `proglog serve --trace --trace-ratio 0.01`
+// does: a deployment chooses its own. Every call still gets its span
+// started and ended by otelgrpc; only the sampled ones are exported, and
+// the export (encoding a span) costs more than serving the call.
+const TraceRatio = 0.01
+
 // serveProglog serves final/'s gRPC service on a log in dir, with what a
 // deployment runs: mutual TLS, the ACL, a structured log line per call
-// (JSON, written nowhere), a span per call sampled and exported (to
-// nowhere) in batches, and gRPC's and the service's metrics.
+// (JSON, written nowhere), a span per call, TraceRatio of them sampled and
+// exported (to nowhere) in batches, and gRPC's and the service's metrics.
 func serveProglog(dir string, s Scale, load int, v []byte) (*served, error) {
 	creds, err := newCredentials(dir)
 	if err != nil {
@@ -87,7 +94,10 @@ func serveProglog(dir string, s Scale, load int, v []byte) (*served, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trace exporter: %w", errors.Join(err, l.Close()))
 	}
-	tracer := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter))
+	tracer := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exporter),
+		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(TraceRatio))),
+	)
 	meter := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	logger := zap.New(zapcore.NewCore(
 		zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zap.InfoLevel,

@@ -82,7 +82,7 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 	defer func() { _ = logger.Sync() }() // stderr: nothing to lose if it fails
 	cfg.Logger = logger
 	if settings.trace {
-		tracerProvider, err := newSpanPrinter(cfg.NodeName)
+		tracerProvider, err := newSpanPrinter(cfg.NodeName, settings.traceRatio)
 		if err != nil {
 			return err
 		}
@@ -117,14 +117,24 @@ func nodeResource(node string) *resource.Resource {
 	)
 }
 
-// newSpanPrinter returns a tracer provider that prints every span to
-// stderr, as JSON, shortly after it ends.
-func newSpanPrinter(node string) (*sdktrace.TracerProvider, error) {
+// newSpanPrinter returns a tracer provider that prints spans to stderr, as
+// JSON, shortly after they end: those of a fraction ratio (0 to 1) of the
+// traces, chosen by trace ID, and every span of a trace the caller
+// sampled. A span costs more to export than the call it describes costs
+// to serve: a busy node samples.
+func newSpanPrinter(node string, ratio float64) (*sdktrace.TracerProvider, error) {
+	if ratio < 0 || ratio > 1 {
+		return nil, fmt.Errorf("--trace-ratio (%g) must be between 0 and 1", ratio)
+	}
 	exporter, err := stdouttrace.New(stdouttrace.WithWriter(os.Stderr))
 	if err != nil {
 		return nil, fmt.Errorf("new span printer: %w", err)
 	}
-	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(nodeResource(node))), nil
+	return sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exporter),
+		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
+		sdktrace.WithResource(nodeResource(node)),
+	), nil
 }
 
 // shutdownWithin calls stop, which flushes what a provider still holds,

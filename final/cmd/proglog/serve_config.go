@@ -57,23 +57,26 @@ func addServeFlags(flags *pflag.FlagSet) {
 
 	flags.String("http-addr", "", "host:port of the node's read-only HTTP port, in plaintext: the status page at /status, its data at /status.json and /cluster.json, Prometheus metrics at /metrics (default: none)")
 	flags.Bool("trace", false, "print a span for every gRPC call to stderr, as JSON")
+	flags.Float64("trace-ratio", 1, "fraction of the gRPC calls --trace prints a span for, from 0 to 1, chosen by trace ID; a call in a trace its client sampled is always printed (0.01: one call in a hundred, what a busy node can afford)")
 	flags.String("log-format", "json", `format of the node's logs on stderr: "json" (one object per line) or "console" (for people)`)
 	flags.String("log-level", "info", `least severe level of the logs: "debug", "info", "warn" or "error"`)
 }
 
 // serveSettings are serve's settings that are not the agent's.
 type serveSettings struct {
-	trace     bool
-	logFormat string
-	logLevel  string
+	trace      bool
+	traceRatio float64 // the fraction of calls traced when trace is on
+	logFormat  string
+	logLevel   string
 }
 
 // serveOnlySettings returns the settings of v that serve keeps for itself.
 func serveOnlySettings(v *viper.Viper) serveSettings {
 	return serveSettings{
-		trace:     v.GetBool("trace"),
-		logFormat: v.GetString("log-format"),
-		logLevel:  v.GetString("log-level"),
+		trace:      v.GetBool("trace"),
+		traceRatio: v.GetFloat64("trace-ratio"),
+		logFormat:  v.GetString("log-format"),
+		logLevel:   v.GetString("log-level"),
 	}
 }
 

@@ -10,15 +10,15 @@ import (
 // iSCSI and Kafka use, which current processors compute in hardware.
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-// seal returns the bytes a segment stores for the marshalled record p. With
-// checksum false that is p itself. With checksum true it is a new slice
-// holding the CRC-32C of p, big-endian, followed by p (see format.go).
-func seal(p []byte, checksum bool) ([]byte, error) {
+// seal returns the bytes a segment stores for the marshalled record p,
+// appended to dst[:0], whose memory it reuses when large enough. With
+// checksum false that is p itself (dst unused). With checksum true it is
+// the CRC-32C of p, big-endian, followed by p (see format.go).
+func seal(dst, p []byte, checksum bool) ([]byte, error) {
 	if !checksum {
 		return p, nil
 	}
-	sealed := make([]byte, checksumWidth, checksumWidth+len(p))
-	binary.BigEndian.PutUint32(sealed, crc32.Checksum(p, crcTable))
+	sealed := binary.BigEndian.AppendUint32(dst[:0], crc32.Checksum(p, crcTable))
 	return append(sealed, p...), nil
 }
 

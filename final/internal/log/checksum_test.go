@@ -21,7 +21,7 @@ func checksumConfig(maxRecords uint64) Config {
 
 func TestChecksum(t *testing.T) {
 	p := []byte("a marshalled record")
-	sealed, err := seal(p, true)
+	sealed, err := seal(nil, p, true)
 	require.NoError(t, err)
 	require.Len(t, sealed, checksumWidth+len(p), "a sealed record is a 4-byte checksum followed by the record")
 	require.Equal(t, crc32.Checksum(p, crcTable), binary.BigEndian.Uint32(sealed), "the checksum is the record's CRC-32C (crcTable), big-endian, in front of it")
@@ -45,7 +45,7 @@ func TestChecksum(t *testing.T) {
 	})
 
 	t.Run("without checksums seal and unseal return their input", func(t *testing.T) {
-		sealed, err := seal(p, false)
+		sealed, err := seal(nil, p, false)
 		require.NoError(t, err)
 		require.Equal(t, p, sealed)
 		got, err := unseal(sealed, false)

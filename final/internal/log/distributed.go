@@ -30,6 +30,14 @@ const (
 	// bootstrapTimeout bounds how long a bootstrapping server waits to
 	// lead its new cluster of one.
 	bootstrapTimeout = 30 * time.Second
+	// raftLogCache is how many of the latest entries Raft keeps in memory
+	// in front of its log (raft.LogCache). The leader's replication reads
+	// each entry back right after storing it; from the log, that read
+	// waits for the lock that the next StoreLogs holds through its fsync,
+	// so followers got batch N only once the leader had synced batch
+	// N+1. From the cache it waits for nothing. At most this many entries
+	// are held (a MaxAppendEntries' worth), each at most a message.
+	raftLogCache = 64
 )
 
 // DistributedLog is a log replicated by Raft over a cluster of servers.
@@ -150,7 +158,11 @@ func (l *DistributedLog) setupRaft(dataDir string) error {
 		return err
 	}
 	transport := raft.NewNetworkTransportWithLogger(l.config.Raft.StreamLayer, transportPool, transportTimeout, raftConfig.Logger.Named("transport"))
-	if l.raft, err = raft.NewRaft(raftConfig, l.fsm, l.raftLog, l.stable, snapshots, transport); err != nil {
+	cached, err := raft.NewLogCache(raftLogCache, l.raftLog)
+	if err != nil {
+		return errors.Join(err, transport.Close())
+	}
+	if l.raft, err = raft.NewRaft(raftConfig, l.fsm, cached, l.stable, snapshots, transport); err != nil {
 		return errors.Join(err, transport.Close())
 	}
 	if !l.config.Raft.Bootstrap {
@@ -238,6 +250,13 @@ func (l *DistributedLog) apply(reqType RequestType, req proto.Message) (any, err
 // dropped it.
 func (l *DistributedLog) Read(off uint64) (*api.Record, error) {
 	return l.log.Read(off)
+}
+
+// ReadBatch returns consecutive records from offset off on from this
+// server's log, as [Log.ReadBatch] does; like Read, it may lag on a
+// follower.
+func (l *DistributedLog) ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error) {
+	return l.log.ReadBatch(off, maxRecords, maxValueBytes)
 }
 
 // LowestOffset returns the offset of the first record this server holds.

@@ -43,6 +43,10 @@ func (c Config) raftConfig() (*raft.Config, error) {
 	if c.Raft.TrailingLogs != 0 {
 		rc.TrailingLogs = c.Raft.TrailingLogs
 	}
+	// Callers of Apply queue up to MaxAppendEntries commands while the
+	// leader stores and syncs the previous batch, rather than each waiting
+	// for the leader to take its command: the next batch is ready at once.
+	rc.BatchApplyCh = true
 	rc.Logger = c.Raft.Logger
 	if rc.Logger == nil {
 		// Nil discards, as a nil zap logger does elsewhere: a server puts

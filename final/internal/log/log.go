@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,25 +194,6 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 		}
 	}
 	return off, nil
-}
-
-// Read returns the record at offset off. It returns [ErrOffsetOutOfRange] if
-// the log does not hold off, and an error wrapping [ErrCorrupt] if the
-// record's bytes fail a check. It returns [ErrClosed] once the log is
-// closed.
-func (l *Log) Read(off uint64) (*api.Record, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	if l.closed {
-		return nil, ErrClosed
-	}
-	// The segments are in offset order: the one holding off is the first
-	// that ends after it.
-	i := sort.Search(len(l.segments), func(i int) bool { return l.segments[i].nextOffset > off })
-	if i == len(l.segments) || off < l.segments[i].baseOffset {
-		return nil, ErrOffsetOutOfRange{Offset: off}
-	}
-	return l.segments[i].Read(off)
 }
 
 // Close closes every segment, after the calls in progress have returned.

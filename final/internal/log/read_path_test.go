@@ -73,7 +73,7 @@ func TestUnmarshalRecordMatchesProto(t *testing.T) {
 			want := &api.Record{}
 			wantErr := proto.Unmarshal(p, want)
 			got := &api.Record{Value: []byte("stale"), Offset: 99}
-			gotErr := unmarshalRecord(p, got)
+			gotErr := unmarshalRecord(p, got, nil)
 			if wantErr != nil {
 				require.Error(t, gotErr)
 				return
@@ -95,7 +95,7 @@ func FuzzUnmarshalRecord(f *testing.F) {
 		want := &api.Record{}
 		wantErr := proto.Unmarshal(p, want)
 		got := &api.Record{}
-		gotErr := unmarshalRecord(p, got)
+		gotErr := unmarshalRecord(p, got, nil)
 		require.Equal(t, wantErr == nil, gotErr == nil, "proto.Unmarshal: %v; unmarshalRecord: %v", wantErr, gotErr)
 		if wantErr == nil {
 			require.True(t, proto.Equal(want, got))

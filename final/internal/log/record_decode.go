@@ -15,8 +15,12 @@ import (
 // Anything else (another field, another wire type, bytes that do not
 // parse) goes to proto.Unmarshal, which keeps unknown fields and words
 // the errors.
-func unmarshalRecord(p []byte, record *api.Record) error {
-	if decodeRecord(p, record) {
+//
+// into is memory the record's value may take, from its start, when it has
+// the capacity: a reader that reuses its records, or carves their values
+// from one allocation, passes it; nil allocates a new value.
+func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
+	if decodeRecord(p, record, into) {
 		return nil
 	}
 	return proto.Unmarshal(p, record)
@@ -24,9 +28,10 @@ func unmarshalRecord(p []byte, record *api.Record) error {
 
 // decodeRecord decodes p into record if p holds only fields 1 to 4 of
 // api.Record, each with its wire type, and reports whether it did. Like
-// proto.Unmarshal, it copies the value, leaves it nil when empty, and lets
-// the last of repeated fields win.
-func decodeRecord(p []byte, record *api.Record) bool {
+// proto.Unmarshal, it copies the value (into into, when it fits there, as
+// unmarshalRecord says), leaves it nil when empty, and lets the last of
+// repeated fields win.
+func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 	var value []byte
 	var offset, term, typ uint64
 	for len(p) > 0 {
@@ -62,7 +67,12 @@ func decodeRecord(p []byte, record *api.Record) bool {
 	}
 	// proto.Unmarshal leaves an empty value nil.
 	var copied []byte
-	if len(value) > 0 {
+	switch {
+	case len(value) == 0:
+	case cap(into) >= len(value):
+		copied = into[:len(value)]
+		copy(copied, value)
+	default:
 		copied = make([]byte, len(value))
 		copy(copied, value)
 	}

@@ -22,6 +22,7 @@ type segment struct {
 	nextOffset uint64 // offset the next appended record gets
 	config     Config
 	marshaled  []byte // Append marshals records here, reusing the memory
+	sealed     []byte // and seals them here, with their checksum
 }
 
 // newSegment opens the segment of dir that starts at baseOffset as the
@@ -90,11 +91,11 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("marshal record %d: %w", cur, err)
 	}
-	p, err := seal(s.marshaled, s.config.Segment.Checksum)
+	s.sealed, err = seal(s.sealed, s.marshaled, s.config.Segment.Checksum)
 	if err != nil {
 		return 0, err
 	}
-	_, pos, err := s.store.Append(p)
+	_, pos, err := s.store.Append(s.sealed)
 	if err != nil {
 		return 0, err
 	}
@@ -105,40 +106,6 @@ func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	}
 	s.nextOffset++
 	return cur, nil
-}
-
-// Read returns the record at offset off. It returns io.EOF if the segment
-// does not hold off, and a [*CorruptError] (wrapping [ErrCorrupt]) if the
-// record's bytes fail a check or hold another offset than off, which a
-// damaged index entry would otherwise serve without a word.
-func (s *segment) Read(off uint64) (*api.Record, error) {
-	if off < s.baseOffset || off >= s.nextOffset {
-		return nil, io.EOF
-	}
-	_, pos, err := s.index.Read(int64(off - s.baseOffset))
-	if err != nil {
-		return nil, err
-	}
-	record := &api.Record{}
-	// The record is unmarshalled straight from the store's memory:
-	// unmarshalRecord copies the bytes it keeps, so nothing refers to that
-	// memory once readFunc returns.
-	err = s.store.readFunc(pos, func(p []byte) error {
-		if p, err = unseal(p, s.config.Segment.Checksum); err != nil {
-			return &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
-		}
-		if err := unmarshalRecord(p, record); err != nil {
-			return corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if record.Offset != off {
-		return nil, corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, record.Offset, off)
-	}
-	return record, nil
 }
 
 // IsMaxed reports whether the segment is full: its store has reached

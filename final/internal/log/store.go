@@ -92,32 +92,63 @@ func (s *store) Read(pos uint64) ([]byte, error) {
 // fn must copy what it keeps. Reading a record this way costs no system
 // call and no allocation once the file is mapped.
 func (s *store) readFunc(pos uint64, fn func(record []byte) error) error {
+	if err := s.beginRead(); err != nil {
+		return err
+	}
+	defer s.endRead()
+	record, err := s.recordLocked(pos)
+	if err != nil {
+		return err
+	}
+	return fn(record)
+}
+
+// beginRead locks the store for reading records with
+// [store.recordLocked] and writes the buffer to the file, so that every
+// record appended so far can be read from the mapping. On success the
+// caller must call [store.endRead] when it is done with the records; on
+// error the store is left unlocked. A reader of many records pays for the
+// lock once: see [segment.readRun].
+func (s *store) beginRead() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.buf.Flush(); err != nil {
+		s.mu.Unlock()
 		return fmt.Errorf("read store: %w", err)
 	}
+	return nil
+}
+
+// endRead unlocks the store that [store.beginRead] locked.
+func (s *store) endRead() {
+	s.mu.Unlock()
+}
+
+// recordLocked returns the record at pos, a position that [store.Append]
+// returned, as the store's own memory, valid until [store.endRead]; it
+// fails as [store.Read] does. Callers must be between beginRead and
+// endRead.
+func (s *store) recordLocked(pos uint64) ([]byte, error) {
 	if pos >= s.size {
-		return io.EOF
+		return nil, io.EOF
 	}
 	if s.size-pos < lenWidth {
-		return corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
+		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
 	}
 	length, err := s.mapped(pos, pos+lenWidth)
 	if err != nil {
-		return fmt.Errorf("read store: %w", err)
+		return nil, fmt.Errorf("read store: %w", err)
 	}
 	n := enc.Uint64(length)
 	// n comes from the file: check it against what the store holds before
 	// using it, or a torn or damaged length could ask for exabytes.
 	if left := s.size - pos - lenWidth; n > left {
-		return corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
+		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
 	}
 	record, err := s.mapped(pos+lenWidth, pos+lenWidth+n)
 	if err != nil {
-		return fmt.Errorf("read store: %w", err)
+		return nil, fmt.Errorf("read store: %w", err)
 	}
-	return fn(record)
+	return record, nil
 }
 
 // ReadAt reads len(p) bytes of the store's file, lengths and all, starting

@@ -184,6 +184,17 @@ func appendFrom(l CommitLog, producerID string, sequence uint64, record *api.Rec
 	return p.AppendFrom(producerID, sequence, record)
 }
 
+// BatchReader is a CommitLog that reads consecutive records in one call,
+// more cheaply than one Read each. internal/log's Log and DistributedLog
+// are. ConsumeStream uses it when the log is one, and Read otherwise.
+type BatchReader interface {
+	// ReadBatch returns the records from offset off on that the log holds
+	// now: at least one, at most maxRecords, stopping after the record
+	// whose value brings the values to maxValueBytes or more. When it
+	// cannot return one it returns the error Read would for off.
+	ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error)
+}
+
 // Authorizer is what the server needs from an ACL. internal/auth's
 // *Authorizer is one. It must be safe for concurrent use.
 type Authorizer interface {

@@ -20,20 +20,32 @@ const (
 
 // readFrom reads the records from offset off on that the log holds now, at
 // most maxBatch (at least one, at most MaxStreamBatchRecords) and within
-// MaxStreamBatchBytes, and the error that stopped it: the records it read
-// come first, and the caller meets the error again at its next read, once
-// it has sent them. It reads only what the next message will carry.
+// MaxStreamBatchBytes: what the next message carries. It returns at least
+// one record, or the error that stopped the first read.
 func (s *grpcServer) readFrom(off uint64, maxBatch uint32) ([]*api.Record, error) {
 	limit := min(max(int(maxBatch), 1), MaxStreamBatchRecords)
+	return readBatch(s.log.CommitLog, off, limit, MaxStreamBatchBytes)
+}
+
+// readBatch reads as [BatchReader.ReadBatch] does: with l's ReadBatch if l
+// is a BatchReader, one Read per record otherwise. A Read that fails after
+// the first ends the batch; the next batch meets the error again.
+func readBatch(l CommitLog, off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error) {
+	if b, ok := l.(BatchReader); ok {
+		return b.ReadBatch(off, maxRecords, maxValueBytes)
+	}
 	var records []*api.Record
 	size := 0
-	for len(records) < limit {
-		record, err := s.log.Read(off + uint64(len(records)))
+	for len(records) < max(maxRecords, 1) {
+		record, err := l.Read(off + uint64(len(records)))
 		if err != nil {
-			return records, err
+			if len(records) == 0 {
+				return nil, err
+			}
+			break
 		}
 		records = append(records, record)
-		if size += len(record.GetValue()); size >= MaxStreamBatchBytes {
+		if size += len(record.GetValue()); size >= maxValueBytes {
 			break
 		}
 	}

@@ -126,3 +126,15 @@ func (l *meteredLog) Read(offset uint64) (*api.Record, error) {
 	l.consumedRecords.Add(context.Background(), 1)
 	return record, nil
 }
+
+var _ BatchReader = (*meteredLog)(nil)
+
+// ReadBatch implements [BatchReader]: it reads with [readBatch] from the
+// wrapped log and counts the records it returns.
+func (l *meteredLog) ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error) {
+	records, err := readBatch(l.CommitLog, off, maxRecords, maxValueBytes)
+	if len(records) > 0 {
+		l.consumedRecords.Add(context.Background(), int64(len(records)))
+	}
+	return records, err
+}
