@@ -17,8 +17,9 @@ import (
 
 // runCarry copies the previous chapter's reference into a chapter: every
 // file the chapter does not declare changed or removed, module path
-// rewritten. After a fix to a chapter, carry it forward chapter by chapter
-// (`carry 4`, `carry 5`, ...) and run `generate`.
+// rewritten; and it deletes the files the previous chapter removed. After
+// a fix to a chapter, carry it forward chapter by chapter (`carry 4`,
+// `carry 5`, ...) and run `generate`.
 func runCarry(_ context.Context, _ ui, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: workshop carry <chapter...>")
@@ -61,6 +62,28 @@ func runCarry(_ context.Context, _ ui, args []string) error {
 				return err
 			}
 			fmt.Printf("%s: carried %s from %s\n", ch.Dir, name, prev.Dir)
+		}
+		if err := deleteRemoved(ch, prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteRemoved deletes from ch the files that prev removed, learner and
+// reference copies both: they came from an earlier chapter, and copying
+// alone would leave them behind.
+func deleteRemoved(ch, prev *manifest.Chapter) error {
+	for _, name := range prev.Removed {
+		for _, path := range []string{ch.LearnerPath(name), ch.SolutionPath(name)} {
+			err := os.Remove(path)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s: deleted %s, which %s removed\n", ch.Dir, name, prev.Dir)
 		}
 	}
 	return nil

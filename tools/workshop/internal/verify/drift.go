@@ -60,6 +60,13 @@ func checkDrift(_ context.Context, ch *manifest.Chapter, _ string, _ io.Writer) 
 			problems = append(problems, fmt.Sprintf("%s differs from %s's reference: carry the fix to both, or declare it in \"changed\"", file, prev.Dir))
 		}
 	}
+	// carry never deletes: a file the previous chapter removed must not
+	// live on here, stale, since no other proof looks at it.
+	for _, file := range prev.Removed {
+		if _, ok := after[file]; ok {
+			problems = append(problems, fmt.Sprintf("%s was removed in %s but is still here: delete it (workshop carry does)", file, prev.Dir))
+		}
+	}
 	for _, file := range ch.Changed {
 		_, inBefore := before[strings.TrimSuffix(file, "/")]
 		if !inBefore && !strings.HasSuffix(file, "/") {

@@ -209,3 +209,11 @@ func TestVerifyCatchesAQuotedStubLineThatDrifted(t *testing.T) {
 	requireProblem(t, report, "manifest", `README.md quotes "exercise 1.1 (Add) is not done yet: see ch01-sum/README.md#11-add", but the stub of 1.1 says (Sum)`)
 	requireProblem(t, report, "manifest", `README.ko.md quotes "아직 하지 않은 실습: 1.1 (Add). 읽을 곳: ch01-sum/README.ko.md#11-add", but the stub of 1.1 says (Sum) and links ch01-sum/README.ko.md#11-add`)
 }
+
+func TestVerifyCatchesAFileThePreviousChapterRemoved(t *testing.T) {
+	ch1, ch2 := fixture(t)
+	edit(t, ch1.Root+"/workshop.json", `"title": "Sums",`, `"title": "Sums", "removed": ["internal/sum/old.go"],`)
+	require.NoError(t, os.WriteFile(ch2.LearnerPath("internal/sum/old.go"), []byte("package sum\n"), 0o644))
+	report := Chapter(t.Context(), ch2, only("drift"))
+	requireProblem(t, report, "drift", "internal/sum/old.go was removed in ch01-sum but is still here")
+}
