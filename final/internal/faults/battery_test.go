@@ -24,6 +24,11 @@ var (
 	longFlag = flag.Bool("faults.long", false, "run the fault battery at full size, 3 runs of 60 s (env PROGLOG_FAULTS=long)")
 )
 
+// longBatteryWanted reports whether the battery runs at full size.
+func longBatteryWanted() bool {
+	return *longFlag || os.Getenv("PROGLOG_FAULTS") == "long"
+}
+
 // batteryRun is one run of the battery: a cluster of nodes under the
 // nemesis for duration.
 type batteryRun struct {
@@ -62,22 +67,27 @@ const (
 // each node's log and data.
 func TestQueueUnderFaults(t *testing.T) {
 	size := ciBattery
-	if *longFlag || os.Getenv("PROGLOG_FAULTS") == "long" {
+	if longBatteryWanted() {
 		size = longBattery
 	}
 	bin := proglogBinary(t)
 	for i, run := range size.runs {
 		t.Run(fmt.Sprintf("run%d-%dnodes", i+1, run.nodes), func(t *testing.T) {
-			runQueueUnderFaults(t, bin, run, size.minAcked)
+			runQueueUnderFaults(t, StartCluster, bin, run, size.minAcked)
 		})
 	}
 }
 
-// runQueueUnderFaults is one run of TestQueueUnderFaults.
-func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int) {
+// startFunc starts a cluster of n nodes from bin: [StartCluster] or
+// [StartPartitionableCluster].
+type startFunc func(t testing.TB, bin string, n int) *Cluster
+
+// runQueueUnderFaults is one run of TestQueueUnderFaults or
+// TestQueueUnderPartitions, on a cluster start starts.
+func runQueueUnderFaults(t *testing.T, start startFunc, bin string, run batteryRun, minAcked int) {
 	seed := batterySeed(t)
 	t.Logf("seed %d: replay with -faults.seed=%d or PROGLOG_FAULTS_SEED=%d", seed, seed, seed)
-	c := StartCluster(t, bin, run.nodes)
+	c := start(t, bin, run.nodes)
 	h := &History{}
 	var anomalies []Anomaly
 	t.Cleanup(func() {
