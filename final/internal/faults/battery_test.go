@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anishathalye/porcupine"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,6 +43,7 @@ type batteryRun struct {
 type battery struct {
 	runs     []batteryRun
 	minAcked int
+	readers  int // linearizable readers beside the queue: see Queue.Readers
 }
 
 // The battery's sizes. The CI size fits about two minutes on a loaded
@@ -73,7 +75,7 @@ func TestQueueUnderFaults(t *testing.T) {
 	bin := proglogBinary(t)
 	for i, run := range size.runs {
 		t.Run(fmt.Sprintf("run%d-%dnodes", i+1, run.nodes), func(t *testing.T) {
-			runQueueUnderFaults(t, StartCluster, bin, run, size.minAcked)
+			runQueueUnderFaults(t, StartCluster, bin, run, size)
 		})
 	}
 }
@@ -84,20 +86,24 @@ type startFunc func(t testing.TB, bin string, n int) *Cluster
 
 // runQueueUnderFaults is one run of TestQueueUnderFaults or
 // TestQueueUnderPartitions, on a cluster start starts.
-func runQueueUnderFaults(t *testing.T, start startFunc, bin string, run batteryRun, minAcked int) {
+// With readers, it checks the history's linearizability too.
+func runQueueUnderFaults(t *testing.T, start startFunc, bin string, run batteryRun, size battery) {
 	seed := batterySeed(t)
 	t.Logf("seed %d: replay with -faults.seed=%d or PROGLOG_FAULTS_SEED=%d", seed, seed, seed)
 	c := start(t, bin, run.nodes)
 	h := &History{}
-	var anomalies []Anomaly
+	var (
+		anomalies []Anomaly
+		lin       *Linearizability
+	)
 	t.Cleanup(func() {
 		if t.Failed() {
-			keepFailure(t, c.Dir, seed, h, anomalies)
+			keepFailure(t, c.Dir, seed, h, anomalies, lin)
 		}
 	})
 	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
 	t.Logf("nemesis: %s", nemesis)
-	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, MinAcked: minAcked, MaxDuration: 3 * run.duration}
+	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, Readers: size.readers, MinAcked: size.minAcked, MaxDuration: 3 * run.duration}
 	ctx, cancel := context.WithTimeout(t.Context(), queue.MaxDuration+5*Converge)
 	defer cancel()
 	var injected int
@@ -113,9 +119,19 @@ func runQueueUnderFaults(t *testing.T, start startFunc, bin string, run batteryR
 	anomalies = Check(h)
 	t.Logf("%s under faults and healing: %s", time.Since(started).Round(time.Second), summary(h, injected))
 	require.Empty(t, anomalies, "anomalies (history.json in the kept directory holds the run)")
+	if size.readers > 0 {
+		lin = CheckLinearizable(h, linearizableCheckTimeout)
+		t.Logf("linearizability: %s", lin)
+		require.Equal(t, porcupine.Ok, lin.Result, "the history is not linearizable (linearizability.html in the kept directory shows it)")
+		require.Positive(t, lin.Reads, "no linearizable read was answered")
+	}
 	require.Positive(t, injected, "the nemesis injected no fault")
-	require.GreaterOrEqual(t, h.Acknowledged(), minAcked, "too few acknowledged produces for the run to count")
+	require.GreaterOrEqual(t, h.Acknowledged(), size.minAcked, "too few acknowledged produces for the run to count")
 }
+
+// linearizableCheckTimeout bounds porcupine's check of a run's history:
+// a minute's history of the log model takes it seconds.
+const linearizableCheckTimeout = 3 * time.Minute
 
 // batterySeed returns the seed of a run: the flag's, the environment's,
 // or a new one.
@@ -151,8 +167,10 @@ func summary(h *History, injected int) string {
 }
 
 // keepFailure writes what a person needs to look into a failed run into
-// dir, which the cluster keeps: the seed, the history and the anomalies.
-func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []Anomaly) {
+// dir, which the cluster keeps: the seed, the history and the anomalies,
+// and porcupine's visualisation of the history if lin, the verdict of its
+// linearizability check, is not Ok.
+func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []Anomaly, lin *Linearizability) {
 	var lines []string
 	for _, a := range anomalies {
 		lines = append(lines, a.String())
@@ -169,4 +187,13 @@ func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []
 	if err := h.WriteFile(filepath.Join(dir, "history.json")); err != nil {
 		t.Errorf("keep the failed run: %v", err)
 	}
+	if lin != nil && lin.Result != porcupine.Ok {
+		if err := lin.WriteHTML(filepath.Join(dir, linearizabilityHTML)); err != nil {
+			t.Errorf("keep the failed run: %v", err)
+		}
+	}
 }
+
+// linearizabilityHTML is the file of a failed run's directory that holds
+// porcupine's visualisation of its history.
+const linearizabilityHTML = "linearizability.html"

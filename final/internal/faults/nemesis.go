@@ -155,7 +155,7 @@ func (n *Nemesis) shuffled() []*Node {
 
 // follower returns a node other than leader, at random.
 func (n *Nemesis) follower(leader *Node) *Node {
-	followers := n.others(leader)
+	followers := others(n.Cluster.Nodes, leader)
 	return followers[n.Rand.IntN(len(followers))]
 }
 

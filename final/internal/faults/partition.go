@@ -22,7 +22,7 @@ const (
 // heals. Clients still reach it: a leader that answered as one after the
 // majority elected another would show as a stale read or a lost write.
 func (n *Nemesis) isolateLeader(ctx context.Context, leader *Node) error {
-	return n.partition(ctx, "isolated the leader", []*Node{leader}, n.others(leader))
+	return n.partition(ctx, "isolated the leader", []*Node{leader}, others(n.Cluster.Nodes, leader))
 }
 
 // splitMinority cuts a random minority, the leader perhaps in it, off
@@ -79,15 +79,15 @@ func (n *Nemesis) flapLink(ctx context.Context, leader *Node) error {
 	return nil
 }
 
-// others returns the nodes other than node.
-func (n *Nemesis) others(node *Node) []*Node {
-	var others []*Node
-	for _, other := range n.Cluster.Nodes {
+// others returns the nodes of nodes other than node.
+func others(nodes []*Node, node *Node) []*Node {
+	var rest []*Node
+	for _, other := range nodes {
 		if other != node {
-			others = append(others, other)
+			rest = append(rest, other)
 		}
 	}
-	return others
+	return rest
 }
 
 // indices returns the nodes' places in the cluster.

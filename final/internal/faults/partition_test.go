@@ -53,7 +53,7 @@ func TestQueueUnderPartitions(t *testing.T) {
 	bin := proglogBinary(t)
 	for i, run := range size.runs {
 		t.Run(fmt.Sprintf("run%d-%dnodes", i+1, run.nodes), func(t *testing.T) {
-			runQueueUnderFaults(t, StartPartitionableCluster, bin, run, size.minAcked)
+			runQueueUnderFaults(t, StartPartitionableCluster, bin, run, size)
 		})
 	}
 }
