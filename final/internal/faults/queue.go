@@ -189,9 +189,10 @@ func (q *Queue) produce(ctx context.Context, cl *client.Client, producer int, va
 // as the producers know it, and records how it went, as reader.
 func (q *Queue) read(ctx context.Context, cl *client.Client, reader int) {
 	known := q.known.Load()
-	// From three offsets acknowledged, which it must find, to two past
-	// the end, which it may find if a produce is under way.
-	offset := max(0, int64(known)-3+rand.Int64N(5))
+	// From three offsets acknowledged, which it must find, to five past
+	// the end, which it finds if their produces are under way, and not
+	// if they have not begun.
+	offset := max(0, int64(known)-3+rand.Int64N(8))
 	op := ReadOp{Reader: reader, Offset: uint64(offset), Invoked: time.Now()}
 	record, err := cl.Consume(ctx, op.Offset, client.Linearizable())
 	op.Completed = time.Now()
