@@ -43,6 +43,10 @@ type Op struct {
 	Err string `json:"err,omitempty"`
 }
 
+// sentinelProducer is the producer number of the sentinel, the last value
+// of a run (see [Queue.Run]).
+const sentinelProducer = -1
+
 // Record is a record as a reader saw it: its offset and its value.
 type Record struct {
 	Offset uint64 `json:"offset"`

@@ -207,9 +207,6 @@ func (q *Queue) read(ctx context.Context, cl *client.Client, reader int) {
 	q.History.AddLinearizableRead(op)
 }
 
-// sentinelProducer is the producer number of the sentinel.
-const sentinelProducer = -1
-
 // sentinel produces the last value of the run, once the producers have
 // stopped, and returns its offset: every record the producers got
 // acknowledged lies before it.
