@@ -148,8 +148,24 @@ func batterySeed(t *testing.T) uint64 {
 	return rand.Uint64()
 }
 
+// faultKinds are the starts of the nemesis's events that inject a fault,
+// one for each kind, for the summary of a run.
+var faultKinds = []string{"killed the leader", "killed a follower", "killed a minority", "paused the leader", "isolated the leader", "split a minority off", "flapping the link"}
+
 // summary describes a finished run in one line.
 func summary(h *History, injected int) string {
+	var kinds []string
+	for _, kind := range faultKinds {
+		n := 0
+		for _, e := range h.Events {
+			if strings.HasPrefix(e.What, kind) {
+				n++
+			}
+		}
+		if n > 0 {
+			kinds = append(kinds, fmt.Sprintf("%s %d", kind, n))
+		}
+	}
 	outcomes := map[Outcome]int{}
 	for _, op := range h.Produces {
 		outcomes[op.Outcome]++
@@ -162,8 +178,8 @@ func summary(h *History, injected int) string {
 	for _, log := range h.Replicas {
 		length = len(log)
 	}
-	return fmt.Sprintf("%d faults; produces: %d acknowledged, %d unknown, %d refused; log of %d records on each of %d nodes; consumers read %s records",
-		injected, outcomes[OK], outcomes[Unknown], outcomes[Fail], length, len(h.Replicas), strings.Join(reads, " and "))
+	return fmt.Sprintf("%d faults (%s); produces: %d acknowledged, %d unknown, %d refused; log of %d records on each of %d nodes; consumers read %s records",
+		injected, strings.Join(kinds, ", "), outcomes[OK], outcomes[Unknown], outcomes[Fail], length, len(h.Replicas), strings.Join(reads, " and "))
 }
 
 // keepFailure writes what a person needs to look into a failed run into
