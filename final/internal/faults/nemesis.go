@@ -51,13 +51,14 @@ func (n *Nemesis) Run(ctx context.Context) (int, error) {
 			return faults, err
 		}
 		faults++
+		began := time.Now()
 		heal, cancel := context.WithTimeout(context.Background(), Converge)
 		err := n.Cluster.WaitHealthy(heal)
 		cancel()
 		if err != nil {
 			return faults, err
 		}
-		n.event("healed")
+		n.event("healed in %s", time.Since(began).Round(time.Millisecond))
 		n.wait(ctx, minQuiet, maxQuiet)
 	}
 	return faults, nil
