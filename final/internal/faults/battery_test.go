@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anishathalye/porcupine"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,6 +24,11 @@ var (
 	seedFlag = flag.Uint64("faults.seed", 0, "seed of every run of the fault battery, to replay one (env PROGLOG_FAULTS_SEED; 0: a new seed per run)")
 	longFlag = flag.Bool("faults.long", false, "run the fault battery at full size, 3 runs of 60 s (env PROGLOG_FAULTS=long)")
 )
+
+// longBatteryWanted reports whether the battery runs at full size.
+func longBatteryWanted() bool {
+	return *longFlag || os.Getenv("PROGLOG_FAULTS") == "long"
+}
 
 // batteryRun is one run of the battery: a cluster of nodes under the
 // nemesis for duration.
@@ -37,6 +43,7 @@ type batteryRun struct {
 type battery struct {
 	runs     []batteryRun
 	minAcked int
+	readers  int // linearizable readers beside the queue: see Queue.Readers
 }
 
 // The battery's sizes. The CI size fits about two minutes on a loaded
@@ -62,32 +69,41 @@ const (
 // each node's log and data.
 func TestQueueUnderFaults(t *testing.T) {
 	size := ciBattery
-	if *longFlag || os.Getenv("PROGLOG_FAULTS") == "long" {
+	if longBatteryWanted() {
 		size = longBattery
 	}
 	bin := proglogBinary(t)
 	for i, run := range size.runs {
 		t.Run(fmt.Sprintf("run%d-%dnodes", i+1, run.nodes), func(t *testing.T) {
-			runQueueUnderFaults(t, bin, run, size.minAcked)
+			runQueueUnderFaults(t, StartCluster, bin, run, size)
 		})
 	}
 }
 
-// runQueueUnderFaults is one run of TestQueueUnderFaults.
-func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int) {
+// startFunc starts a cluster of n nodes from bin: [StartCluster] or
+// [StartPartitionableCluster].
+type startFunc func(t testing.TB, bin string, n int) *Cluster
+
+// runQueueUnderFaults is one run of TestQueueUnderFaults or
+// TestQueueUnderPartitions, on a cluster start starts.
+// With readers, it checks the history's linearizability too.
+func runQueueUnderFaults(t *testing.T, start startFunc, bin string, run batteryRun, size battery) {
 	seed := batterySeed(t)
 	t.Logf("seed %d: replay with -faults.seed=%d or PROGLOG_FAULTS_SEED=%d", seed, seed, seed)
-	c := StartCluster(t, bin, run.nodes)
+	c := start(t, bin, run.nodes)
 	h := &History{}
-	var anomalies []Anomaly
+	var (
+		anomalies []Anomaly
+		lin       *Linearizability
+	)
 	t.Cleanup(func() {
 		if t.Failed() {
-			keepFailure(t, c.Dir, seed, h, anomalies)
+			keepFailure(t, c.Dir, seed, h, anomalies, lin)
 		}
 	})
 	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}
 	t.Logf("nemesis: %s", nemesis)
-	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, MinAcked: minAcked, MaxDuration: 3 * run.duration}
+	queue := &Queue{Cluster: c, History: h, Producers: producers, Consumers: consumers, Readers: size.readers, MinAcked: size.minAcked, MaxDuration: 3 * run.duration}
 	ctx, cancel := context.WithTimeout(t.Context(), queue.MaxDuration+5*Converge)
 	defer cancel()
 	var injected int
@@ -103,9 +119,19 @@ func runQueueUnderFaults(t *testing.T, bin string, run batteryRun, minAcked int)
 	anomalies = Check(h)
 	t.Logf("%s under faults and healing: %s", time.Since(started).Round(time.Second), summary(h, injected))
 	require.Empty(t, anomalies, "anomalies (history.json in the kept directory holds the run)")
+	if size.readers > 0 {
+		lin = CheckLinearizable(h, linearizableCheckTimeout)
+		t.Logf("linearizability: %s", lin)
+		require.Equal(t, porcupine.Ok, lin.Result, "the history is not linearizable (linearizability.html in the kept directory shows it)")
+		require.Positive(t, lin.Reads, "no linearizable read was answered")
+	}
 	require.Positive(t, injected, "the nemesis injected no fault")
-	require.GreaterOrEqual(t, h.Acknowledged(), minAcked, "too few acknowledged produces for the run to count")
+	require.GreaterOrEqual(t, h.Acknowledged(), size.minAcked, "too few acknowledged produces for the run to count")
 }
+
+// linearizableCheckTimeout bounds porcupine's check of a run's history:
+// a minute's history of the log model takes it seconds.
+const linearizableCheckTimeout = 3 * time.Minute
 
 // batterySeed returns the seed of a run: the flag's, the environment's,
 // or a new one.
@@ -122,8 +148,24 @@ func batterySeed(t *testing.T) uint64 {
 	return rand.Uint64()
 }
 
+// faultKinds are the starts of the nemesis's events that inject a fault,
+// one for each kind, for the summary of a run.
+var faultKinds = []string{"killed the leader", "killed a follower", "killed a minority", "paused the leader", "isolated the leader", "split a minority off", "flapping the link"}
+
 // summary describes a finished run in one line.
 func summary(h *History, injected int) string {
+	var kinds []string
+	for _, kind := range faultKinds {
+		n := 0
+		for _, e := range h.Events {
+			if strings.HasPrefix(e.What, kind) {
+				n++
+			}
+		}
+		if n > 0 {
+			kinds = append(kinds, fmt.Sprintf("%s %d", kind, n))
+		}
+	}
 	outcomes := map[Outcome]int{}
 	for _, op := range h.Produces {
 		outcomes[op.Outcome]++
@@ -136,13 +178,15 @@ func summary(h *History, injected int) string {
 	for _, log := range h.Replicas {
 		length = len(log)
 	}
-	return fmt.Sprintf("%d faults; produces: %d acknowledged, %d unknown, %d refused; log of %d records on each of %d nodes; consumers read %s records",
-		injected, outcomes[OK], outcomes[Unknown], outcomes[Fail], length, len(h.Replicas), strings.Join(reads, " and "))
+	return fmt.Sprintf("%d faults (%s); produces: %d acknowledged, %d unknown, %d refused; log of %d records on each of %d nodes; consumers read %s records",
+		injected, strings.Join(kinds, ", "), outcomes[OK], outcomes[Unknown], outcomes[Fail], length, len(h.Replicas), strings.Join(reads, " and "))
 }
 
 // keepFailure writes what a person needs to look into a failed run into
-// dir, which the cluster keeps: the seed, the history and the anomalies.
-func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []Anomaly) {
+// dir, which the cluster keeps: the seed, the history and the anomalies,
+// and porcupine's visualisation of the history if lin, the verdict of its
+// linearizability check, is not Ok.
+func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []Anomaly, lin *Linearizability) {
 	var lines []string
 	for _, a := range anomalies {
 		lines = append(lines, a.String())
@@ -159,4 +203,13 @@ func keepFailure(t *testing.T, dir string, seed uint64, h *History, anomalies []
 	if err := h.WriteFile(filepath.Join(dir, "history.json")); err != nil {
 		t.Errorf("keep the failed run: %v", err)
 	}
+	if lin != nil && lin.Result != porcupine.Ok {
+		if err := lin.WriteHTML(filepath.Join(dir, linearizabilityHTML)); err != nil {
+			t.Errorf("keep the failed run: %v", err)
+		}
+	}
 }
+
+// linearizabilityHTML is the file of a failed run's directory that holds
+// porcupine's visualisation of its history.
+const linearizabilityHTML = "linearizability.html"

@@ -2,7 +2,6 @@ package faults
 
 import (
 	"fmt"
-	"slices"
 )
 
 // AnomalyKind names a way a history breaks the log's promises.
@@ -62,11 +61,7 @@ func Check(h *History) []Anomaly {
 	report := func(kind AnomalyKind, format string, args ...any) {
 		found = append(found, Anomaly{Kind: kind, Detail: fmt.Sprintf(format, args...)})
 	}
-	names := make([]string, 0, len(h.Replicas))
-	for name := range h.Replicas {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := replicaNames(h)
 	if len(names) == 0 {
 		report(NoReplicas, "the history holds no node's log")
 		return found

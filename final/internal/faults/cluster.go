@@ -29,7 +29,7 @@ import (
 const Converge = 60 * time.Second
 
 // Cluster is a cluster of proglog nodes, each a "proglog serve" process on
-// 127.0.0.1, in a directory of its own:
+// 127.0.0.1, or in a [Network] of its own, in a directory of its own:
 //
 //	config/        what "proglog gencert" wrote: certificates, ACL, gossip key
 //	node-N/        node N's data directory
@@ -43,25 +43,63 @@ type Cluster struct {
 	Nodes []*Node
 	// ClientTLS is the TLS of a client that may do everything (root).
 	ClientTLS *tls.Config
+	// Network is the network whose links the nemesis may cut, or nil:
+	// the nodes then share 127.0.0.1, where nothing can be cut.
+	Network *Network
 
 	bin string
 	t   testing.TB
 }
 
-// StartCluster starts a cluster of n nodes from the proglog binary bin
-// (see [Build]), waits until it has a leader that lists all n, and kills
-// every node when t ends. If t failed, the directory stays for a person to
-// look at; otherwise it is deleted.
+// StartCluster starts a cluster of n nodes on 127.0.0.1 from the proglog
+// binary bin (see [Build]), waits until it has a leader that lists all n,
+// and kills every node when t ends. If t failed, the directory stays for
+// a person to look at; otherwise it is deleted.
 func StartCluster(t testing.TB, bin string, n int) *Cluster {
+	t.Helper()
+	return startCluster(t, bin, n, nil)
+}
+
+// StartPartitionableCluster starts a cluster as [StartCluster] does, but
+// each node in a network namespace of its own, on a [Network] whose links
+// the nemesis can cut. The network is removed when t ends, after the
+// nodes. The machine must be able to make one: see [NetnsUsable].
+func StartPartitionableCluster(t testing.TB, bin string, n int) *Cluster {
+	t.Helper()
+	network, err := NewNetwork(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered before the cluster's cleanup, so it runs after it: the
+	// nodes end before their namespaces go.
+	t.Cleanup(func() {
+		if err := network.Close(); err != nil {
+			t.Errorf("remove the network: %v", err)
+		}
+	})
+	t.Logf("network %s: nodes at %s and on, the test process at %s", network.ID, network.NodeAddr(0), network.HostAddr())
+	return startCluster(t, bin, n, network)
+}
+
+// startCluster starts n nodes, in network if it is not nil.
+func startCluster(t testing.TB, bin string, n int, network *Network) *Cluster {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "proglog-faults-")
 	if err != nil {
 		t.Fatalf("make the cluster's directory: %v", err)
 	}
-	c := &Cluster{Dir: dir, bin: bin, t: t}
+	c := &Cluster{Dir: dir, Network: network, bin: bin, t: t}
 	t.Cleanup(c.stop)
 	configDir := filepath.Join(dir, "config")
-	if out, err := exec.Command(bin, "gencert", "--dir", configDir).CombinedOutput(); err != nil {
+	gencert := []string{"gencert", "--dir", configDir}
+	for i := range n {
+		if network != nil {
+			// The nodes and their clients check a node's certificate
+			// against the address they dial.
+			gencert = append(gencert, "--host", network.NodeAddr(i).String())
+		}
+	}
+	if out, err := exec.Command(bin, gencert...).CombinedOutput(); err != nil {
 		t.Fatalf("proglog gencert: %v\n%s", err, out)
 	}
 	files := config.FilesIn(configDir)
@@ -71,7 +109,7 @@ func StartCluster(t testing.TB, bin string, n int) *Cluster {
 	if err != nil {
 		t.Fatalf("load the client's TLS: %v", err)
 	}
-	addrs, err := freeAddrs(2 * n)
+	addrs, err := nodeAddrs(n, network)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +121,7 @@ func StartCluster(t testing.TB, bin string, n int) *Cluster {
 			BindAddr: addrs[2*i+1],
 			DataDir:  filepath.Join(dir, name),
 			LogFile:  filepath.Join(dir, name+".log"),
+			index:    i,
 		}
 		node.conn, err = grpc.NewClient(node.RPCAddr,
 			grpc.WithTransportCredentials(credentials.NewTLS(c.ClientTLS)),
@@ -145,13 +184,23 @@ func (c *Cluster) serveArgs(node *Node, join []string, bootstrap bool) []string 
 	return args
 }
 
+// command returns the command that starts node: "proglog serve", in the
+// node's namespace if the cluster has a network.
+func (c *Cluster) command(node *Node, join []string, bootstrap bool) *exec.Cmd {
+	args := c.serveArgs(node, join, bootstrap)
+	if c.Network != nil {
+		return c.Network.Command(node.index, c.bin, args...)
+	}
+	return exec.Command(c.bin, args...)
+}
+
 // startNode starts node and waits until it answers GetServers with a
 // leader. A node that ends before is started again, up to three times: a
 // port its killed predecessor held may take a moment to be free.
 func (c *Cluster) startNode(ctx context.Context, node *Node, join []string, bootstrap bool) error {
 	var err error
 	for range 3 {
-		if err = node.start(c.bin, c.serveArgs(node, join, bootstrap)); err != nil {
+		if err = node.start(c.command(node, join, bootstrap)); err != nil {
 			return err
 		}
 		if err = c.waitAnswers(ctx, node); err == nil {

@@ -43,10 +43,37 @@ type Op struct {
 	Err string `json:"err,omitempty"`
 }
 
+// sentinelProducer is the producer number of the sentinel, the last value
+// of a run (see [Queue.Run]).
+const sentinelProducer = -1
+
 // Record is a record as a reader saw it: its offset and its value.
 type Record struct {
 	Offset uint64 `json:"offset"`
 	Value  string `json:"value"`
+}
+
+// ReadOp is one linearizable consume of a history: the offset asked for,
+// when it was sent and answered, and the answer.
+type ReadOp struct {
+	// Reader is the number of the reader that sent it.
+	Reader int `json:"reader"`
+	// Offset is the offset it asked for.
+	Offset uint64 `json:"offset"`
+	// Invoked and Completed are when the consume began and ended.
+	Invoked   time.Time `json:"invoked"`
+	Completed time.Time `json:"completed"`
+	// Outcome is OK if the cluster answered, with Value or OutOfRange, and
+	// Unknown if it did not: a read changes nothing, so an unanswered one
+	// says nothing either.
+	Outcome Outcome `json:"outcome"`
+	// Value is the value read; meaningful with OK and not OutOfRange.
+	Value string `json:"value,omitempty"`
+	// OutOfRange is whether the answer was that the log holds no record
+	// at Offset yet.
+	OutOfRange bool `json:"out_of_range,omitempty"`
+	// Err is the error of a consume that got no answer.
+	Err string `json:"err,omitempty"`
 }
 
 // Event is a line of the nemesis's diary: a fault injected or healed.
@@ -66,6 +93,9 @@ type History struct {
 	Produces []Op `json:"produces"`
 	// Reads holds each consumer's reads, in the order it read them.
 	Reads [][]Record `json:"reads"`
+	// LinearizableReads are the linearizable consumes, in the order they
+	// completed.
+	LinearizableReads []ReadOp `json:"linearizable_reads,omitempty"`
 	// Events are the nemesis's faults and heals, in order.
 	Events []Event `json:"events"`
 	// Replicas maps each node's name to its whole log after healing.
@@ -91,6 +121,13 @@ func (h *History) AddReads(reads []Record) int {
 	defer h.mu.Unlock()
 	h.Reads = append(h.Reads, reads)
 	return len(h.Reads) - 1
+}
+
+// AddLinearizableRead records a completed linearizable consume.
+func (h *History) AddLinearizableRead(op ReadOp) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.LinearizableReads = append(h.LinearizableReads, op)
 }
 
 // AddEvent records a nemesis event, now.

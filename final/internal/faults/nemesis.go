@@ -16,9 +16,12 @@ import (
 // follower and a restart, a SIGSTOP pause of the leader and SIGCONT, and,
 // in a cluster of 5 or more, SIGKILL of as many nodes as can fail at once
 // (2 of 5), chosen at random, the leader perhaps among them, and their
-// restart. Every fault leaves a majority able to elect a leader, so every
-// produce can complete: the battery checks that nothing is lost, not that
-// a cluster without a majority stalls.
+// restart. In a cluster with a [Network] it also cuts links: the leader
+// isolated from every other node, a random minority split from the
+// majority, one link that fails and comes back again and again (see
+// partition.go). Every fault leaves a majority able to elect a leader,
+// so every produce can complete: the battery checks that nothing is lost,
+// not that a cluster without a majority stalls.
 type Nemesis struct {
 	// Cluster is the cluster to hurt.
 	Cluster *Cluster
@@ -48,13 +51,14 @@ func (n *Nemesis) Run(ctx context.Context) (int, error) {
 			return faults, err
 		}
 		faults++
+		began := time.Now()
 		heal, cancel := context.WithTimeout(context.Background(), Converge)
 		err := n.Cluster.WaitHealthy(heal)
 		cancel()
 		if err != nil {
 			return faults, err
 		}
-		n.event("healed")
+		n.event("healed in %s", time.Since(began).Round(time.Millisecond))
 		n.wait(ctx, minQuiet, maxQuiet)
 	}
 	return faults, nil
@@ -69,29 +73,50 @@ func (n *Nemesis) fault(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	kinds := 3
+	faults := n.faults()
+	return faults[n.Rand.IntN(len(faults))](ctx, leader)
+}
+
+// faultFunc injects one fault into a cluster whose leader is leader, and
+// undoes it before it returns.
+type faultFunc func(ctx context.Context, leader *Node) error
+
+// faults returns the faults the nemesis chooses from, always in the same
+// order, so that a seed replays the same choices: the process faults, and
+// the partitions if the cluster has a network.
+func (n *Nemesis) faults() []faultFunc {
+	faults := []faultFunc{
+		func(ctx context.Context, leader *Node) error {
+			return n.killAndRestart(ctx, "the leader", leader)
+		},
+		func(ctx context.Context, leader *Node) error {
+			return n.killAndRestart(ctx, "a follower", n.follower(leader))
+		},
+		n.pauseLeader,
+	}
 	if len(n.Cluster.Nodes) >= 5 {
-		kinds = 4 // a minority of more than one node
+		faults = append(faults, func(ctx context.Context, _ *Node) error {
+			return n.killAndRestart(ctx, "a minority", n.minority()...)
+		})
 	}
-	switch kind := n.Rand.IntN(kinds); kind {
-	case 0:
-		return n.killAndRestart(ctx, "the leader", leader)
-	case 1:
-		return n.killAndRestart(ctx, "a follower", n.follower(leader))
-	case 3:
-		return n.killAndRestart(ctx, "a minority", n.minority()...)
-	default:
-		if err := n.Cluster.Pause(leader); err != nil {
-			return err
-		}
-		n.event("paused the leader %s (process %d)", leader, leader.PID())
-		n.wait(ctx, minPause, maxPause)
-		if err := n.Cluster.Resume(leader); err != nil {
-			return err
-		}
-		n.event("resumed %s", leader)
-		return nil
+	if n.Cluster.Network != nil {
+		faults = append(faults, n.isolateLeader, n.splitMinority, n.flapLink)
 	}
+	return faults
+}
+
+// pauseLeader stops the leader with SIGSTOP, waits, and lets it run again.
+func (n *Nemesis) pauseLeader(ctx context.Context, leader *Node) error {
+	if err := n.Cluster.Pause(leader); err != nil {
+		return err
+	}
+	n.event("paused the leader %s (process %d)", leader, leader.PID())
+	n.wait(ctx, minPause, maxPause)
+	if err := n.Cluster.Resume(leader); err != nil {
+		return err
+	}
+	n.event("resumed %s", leader)
+	return nil
 }
 
 // killAndRestart kills nodes with SIGKILL, all at once, waits, and
@@ -119,19 +144,19 @@ func (n *Nemesis) killAndRestart(ctx context.Context, what string, nodes ...*Nod
 // minority returns as many nodes as the cluster can lose and keep a
 // majority, at random.
 func (n *Nemesis) minority() []*Node {
+	return n.shuffled()[:(len(n.Cluster.Nodes)-1)/2]
+}
+
+// shuffled returns the cluster's nodes in a random order.
+func (n *Nemesis) shuffled() []*Node {
 	nodes := slices.Clone(n.Cluster.Nodes)
 	n.Rand.Shuffle(len(nodes), func(i, j int) { nodes[i], nodes[j] = nodes[j], nodes[i] })
-	return nodes[:(len(nodes)-1)/2]
+	return nodes
 }
 
 // follower returns a node other than leader, at random.
 func (n *Nemesis) follower(leader *Node) *Node {
-	var followers []*Node
-	for _, node := range n.Cluster.Nodes {
-		if node != leader {
-			followers = append(followers, node)
-		}
-	}
+	followers := others(n.Cluster.Nodes, leader)
 	return followers[n.Rand.IntN(len(followers))]
 }
 
@@ -155,5 +180,9 @@ func (n *Nemesis) event(format string, args ...any) {
 
 // String describes the nemesis's faults.
 func (n *Nemesis) String() string {
-	return fmt.Sprintf("SIGKILL of the leader, a follower or (5 nodes or more) a minority, down %s–%s; leader SIGSTOP for %s–%s; %s–%s apart", minDown, maxDown, minPause, maxPause, minQuiet, maxQuiet)
+	faults := fmt.Sprintf("SIGKILL of the leader, a follower or (5 nodes or more) a minority, down %s–%s; leader SIGSTOP for %s–%s", minDown, maxDown, minPause, maxPause)
+	if n.Cluster.Network != nil {
+		faults += fmt.Sprintf("; leader isolated or a minority split off for %s–%s; a link flapping for %s–%s", minCut, maxCut, minFlap, maxFlap)
+	}
+	return fmt.Sprintf("%s; %s–%s apart", faults, minQuiet, maxQuiet)
 }

@@ -31,8 +31,9 @@ type Node struct {
 	// LogFile is where its stderr and stdout go, every run appended.
 	LogFile string
 
-	conn *grpc.ClientConn // to this node alone, not through the picker
-	log  api.LogClient    // over conn
+	index int              // its place in Cluster.Nodes and Network.Nodes
+	conn  *grpc.ClientConn // to this node alone, not through the picker
+	log   api.LogClient    // over conn
 
 	mu         sync.Mutex // guards the fields below
 	proc       *os.Process
@@ -63,19 +64,18 @@ func (n *Node) up() bool {
 	return n.proc != nil && !n.paused
 }
 
-// start starts the node's process from bin with args, its output
-// appended to its log file, and watches for its exit.
-func (n *Node) start(bin string, args []string) error {
+// start starts the node's process with cmd, its output appended to its
+// log file, and watches for its exit.
+func (n *Node) start(cmd *exec.Cmd) error {
 	out, err := os.OpenFile(n.LogFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("open %s's log: %w", n.Name, err)
 	}
 	defer out.Close() // the child holds its own descriptor
-	cmd := exec.Command(bin, args...)
 	cmd.Env = withoutProglogEnv(os.Environ())
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = nodeProcAttr()
-	if _, err := fmt.Fprintf(out, "=== %s: %s %s\n", time.Now().Format(time.RFC3339Nano), bin, strings.Join(args, " ")); err != nil {
+	if _, err := fmt.Fprintf(out, "=== %s: %s %s\n", time.Now().Format(time.RFC3339Nano), cmd.Path, strings.Join(cmd.Args[1:], " ")); err != nil {
 		return fmt.Errorf("write %s's log: %w", n.Name, err)
 	}
 	n.mu.Lock()

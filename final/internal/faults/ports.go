@@ -8,6 +8,28 @@ import (
 	"net"
 )
 
+// The ports of a node in a network of its own: no other program there can
+// hold them.
+const (
+	netRPCPort  = "8400"
+	netBindPort = "8401"
+)
+
+// nodeAddrs returns the RPC and Serf addresses of n nodes, node by node:
+// free ports of 127.0.0.1 without a network, the nodes' own addresses in
+// one.
+func nodeAddrs(n int, network *Network) ([]string, error) {
+	if network == nil {
+		return freeAddrs(2 * n)
+	}
+	var addrs []string
+	for i := range n {
+		host := network.NodeAddr(i).String()
+		addrs = append(addrs, net.JoinHostPort(host, netRPCPort), net.JoinHostPort(host, netBindPort))
+	}
+	return addrs, nil
+}
+
 // freeAddrs returns n addresses of 127.0.0.1 whose ports are free for TCP
 // and UDP (Serf needs both), all different. Each is held until all are
 // chosen, then released for the nodes to take.

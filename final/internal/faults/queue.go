@@ -5,6 +5,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,12 +28,20 @@ type Queue struct {
 	// Producers and Consumers are how many of each run at once, each with a
 	// client of its own.
 	Producers, Consumers int
+	// Readers is how many readers run at once beside them, each with a
+	// client of its own, reading with client.Linearizable offsets around
+	// the end of the log as the producers know it: some acknowledged,
+	// which the read must find, some not yet. Their reads go into
+	// History.LinearizableReads, for [CheckLinearizable].
+	Readers int
 	// MinAcked is how many acknowledged produces the run needs to count:
 	// it goes on past its duration until it has them, up to MaxDuration.
 	MinAcked int
 	// MaxDuration bounds the run when MinAcked takes longer than its
 	// duration: on a loaded machine the same faults leave fewer produces.
 	MaxDuration time.Duration
+
+	known atomic.Uint64 // one past the highest offset acknowledged so far
 }
 
 // Run runs the workload while fault runs (the nemesis) for duration, or
@@ -85,6 +94,20 @@ func (q *Queue) Run(ctx context.Context, fault func(ctx context.Context) error, 
 		producing.Go(func() {
 			for seq := 0; !stopping.Load() && ctx.Err() == nil; seq++ {
 				q.produce(ctx, cl, i, fmt.Sprintf("%d-%d", i, seq))
+			}
+		})
+	}
+	for i := range q.Readers {
+		cl, err := q.newClient(ctx, i)
+		if err != nil {
+			return err
+		}
+		clients = append(clients, cl)
+		// The readers stop with the producers: a read after them would
+		// only find what they left.
+		producing.Go(func() {
+			for !stopping.Load() && ctx.Err() == nil {
+				q.read(ctx, cl, i)
 			}
 		})
 	}
@@ -156,13 +179,33 @@ func (q *Queue) produce(ctx context.Context, cl *client.Client, producer int, va
 		op.Outcome, op.Err = outcomeOf(err), err.Error()
 	} else {
 		op.Outcome, op.Offset = OK, offset
+		raiseTo(&q.known, offset+1)
 	}
 	q.History.AddProduce(op)
 	return op
 }
 
-// sentinelProducer is the producer number of the sentinel.
-const sentinelProducer = -1
+// read reads, linearizably with cl, an offset around the end of the log
+// as the producers know it, and records how it went, as reader.
+func (q *Queue) read(ctx context.Context, cl *client.Client, reader int) {
+	known := q.known.Load()
+	// From three offsets acknowledged, which it must find, to five past
+	// the end, which it finds if their produces are under way, and not
+	// if they have not begun.
+	offset := max(0, int64(known)-3+rand.Int64N(8))
+	op := ReadOp{Reader: reader, Offset: uint64(offset), Invoked: time.Now()}
+	record, err := cl.Consume(ctx, op.Offset, client.Linearizable())
+	op.Completed = time.Now()
+	switch {
+	case err == nil:
+		op.Outcome, op.Value = OK, string(record.GetValue())
+	case status.Code(err) == codes.OutOfRange:
+		op.Outcome, op.OutOfRange = OK, true
+	default:
+		op.Outcome, op.Err = Unknown, err.Error()
+	}
+	q.History.AddLinearizableRead(op)
+}
 
 // sentinel produces the last value of the run, once the producers have
 // stopped, and returns its offset: every record the producers got
@@ -231,4 +274,13 @@ func (c *consumer) waitPast(ctx context.Context, offset uint64) error {
 		}
 	}
 	return nil
+}
+
+// raiseTo sets v to x if x is more than v holds.
+func raiseTo(v *atomic.Uint64, x uint64) {
+	for old := v.Load(); old < x; old = v.Load() {
+		if v.CompareAndSwap(old, x) {
+			return
+		}
+	}
 }
