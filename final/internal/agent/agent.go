@@ -102,7 +102,7 @@ func (a *Agent) setupMux() error {
 	// Both matchers are registered before Serve, which reads the list
 	// without a lock. A connection neither matches is closed (see
 	// sniff.go).
-	a.raftLn = a.mux.Match(isRaft)
+	a.raftLn = closedAsNetClosed{a.mux.Match(isRaft)}
 	a.grpcLn = a.mux.Match(isTLS)
 	a.muxing = make(chan error, 1)
 	go func() { a.muxing <- a.mux.Serve() }()

@@ -44,3 +44,36 @@ func loggerNames(logs *observer.ObservedLogs) []string {
 	}
 	return names
 }
+
+// TestCleanShutdownLogsNoError shuts down a 2-agent cluster that served a
+// produce: nothing may be logged at error, since an operator who sees
+// ERROR on every clean shutdown learns to ignore ERROR. Raft's transport
+// meets a closed port and closed connections while it stops; those are
+// debug lines.
+func TestCleanShutdownLogsNoError(t *testing.T) {
+	certs, err := pki.Write(t.TempDir())
+	require.NoError(t, err)
+	core, logs := observer.New(zapcore.WarnLevel)
+	var agents []*Agent
+	for i := range 2 {
+		var join []string
+		if i > 0 {
+			join = []string{agents[0].BindAddr}
+		}
+		cfg := newConfig(t, i, certs, join)
+		cfg.Logger = zap.New(core).Named(cfg.NodeName)
+		a, err := New(cfg)
+		require.NoError(t, err)
+		agents = append(agents, a)
+	}
+	produce(t, client(t, agents[0], certs), "before the shutdown")
+	requireRecords(t, client(t, agents[1], certs), []string{"before the shutdown"}, "the follower must have the record")
+	for i := len(agents) - 1; i >= 0; i-- {
+		require.NoError(t, agents[i].Shutdown())
+	}
+	errorLines := logs.FilterLevelExact(zapcore.ErrorLevel).All()
+	for _, e := range errorLines {
+		t.Logf("%s: %s %v", e.LoggerName, e.Message, e.ContextMap())
+	}
+	require.Empty(t, errorLines, "a clean shutdown must log no error")
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/serf/serf"
 	"go.uber.org/zap"
@@ -40,6 +41,11 @@ type Membership struct {
 // stopped. A buffer larger than that queue lets it finish and exit instead
 // of blocking forever on a channel nobody reads.
 const eventsBuffer = 2048
+
+// reconnectInterval is how often Serf tries to reach a member it marked
+// failed (one of them, picked at random, per interval). An attempt is one
+// push/pull exchange; waiting longer leaves the cluster a server short.
+const reconnectInterval = 2 * time.Second
 
 // New starts a Serf agent on config.BindAddr with config's name and tags,
 // joins the cluster through config.StartJoinAddrs (if any), and reports the
@@ -114,6 +120,12 @@ func (m *Membership) serfConfig() (*serf.Config, error) {
 	// With a key, memberlist encrypts what it sends and, since it then
 	// verifies what comes in too, drops what is not encrypted with it.
 	config.MemberlistConfig.SecretKey = m.EncryptKey
+	// A member Serf marks failed is removed from Raft (see readEvents's
+	// handler) and comes back only when Serf sees it again, which for a
+	// member cut off by the network waits for Serf's next attempt to
+	// reach it: every 30 s by default, so a cluster took up to that long
+	// to heal after a partition of a few seconds.
+	config.ReconnectInterval = reconnectInterval
 	// memberlist refuses a Logger next to a LogOutput; Serf prefers the
 	// Logger. Both go to m.logger.
 	config.LogOutput, config.MemberlistConfig.LogOutput = nil, nil

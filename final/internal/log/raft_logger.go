@@ -1,9 +1,11 @@
 package log
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	stdlog "log"
+	"net"
 
 	"github.com/hashicorp/go-hclog"
 	"go.uber.org/zap"
@@ -46,6 +48,17 @@ func zapLevel(level hclog.Level) zapcore.Level {
 	}
 }
 
+// aboutClosedNetwork reports whether one of a line's values is an error
+// of a closed network connection or listener.
+func aboutClosedNetwork(args []any) bool {
+	for _, arg := range args {
+		if err, ok := arg.(error); ok && errors.Is(err, net.ErrClosed) {
+			return true
+		}
+	}
+	return false
+}
+
 // fields turns hclog's alternating keys and values into zap fields. A value
 // without a key, at the end, is kept under the key hclog gives it.
 func fields(args []any) []zap.Field {
@@ -60,10 +73,17 @@ func fields(args []any) []zap.Field {
 	return fs
 }
 
-// Log implements hclog.Logger.
+// Log implements hclog.Logger. A warning or an error about a closed
+// network connection or listener is logged at debug: Raft's transport
+// meets them while the server shuts down ("failed to accept connection",
+// "failed to decode incoming command"), and an operator who sees ERROR on
+// every clean shutdown learns to ignore ERROR.
 func (l *raftLogger) Log(level hclog.Level, msg string, args ...any) {
 	if level == hclog.Off {
 		return
+	}
+	if level >= hclog.Warn && aboutClosedNetwork(args) {
+		level = hclog.Debug
 	}
 	if ce := l.logger.Check(zapLevel(level), msg); ce != nil {
 		ce.Write(fields(args)...)

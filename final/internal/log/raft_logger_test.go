@@ -1,6 +1,9 @@
 package log
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -57,4 +60,22 @@ func TestRaftLogger(t *testing.T) {
 		NewRaftLogger(zap.New(core)).StandardLogger(nil).Print("from the standard library")
 		require.Equal(t, "from the standard library", logs.All()[0].Message)
 	})
+}
+
+// TestRaftLoggerQuietensClosedNetwork checks that the errors Raft's
+// transport meets while the server shuts down are debug lines, and that
+// other errors stay errors.
+func TestRaftLoggerQuietensClosedNetwork(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	raftLog := NewRaftLogger(zap.New(core))
+
+	raftLog.Error("failed to accept connection", "error", fmt.Errorf("%w (mux: server closed)", net.ErrClosed))
+	raftLog.Error("failed to decode incoming command", "error", &net.OpError{Op: "read", Net: "tcp", Err: net.ErrClosed})
+	raftLog.Error("failed to appendEntries to", "peer", "b", "error", errors.New("connection refused"))
+
+	entries := logs.AllUntimed()
+	require.Len(t, entries, 3)
+	require.Equal(t, zapcore.DebugLevel, entries[0].Level, "a closed listener at shutdown is not a failure")
+	require.Equal(t, zapcore.DebugLevel, entries[1].Level, "a closed connection at shutdown is not a failure")
+	require.Equal(t, zapcore.ErrorLevel, entries[2].Level, "other errors stay errors")
 }
