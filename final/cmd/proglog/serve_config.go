@@ -53,6 +53,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.String("gossip-key-file", "", "file holding the base64 32-byte key that encrypts Serf's gossip, the same on every node (gencert: gossip.key; default: gossip in the clear)")
 	flags.String("retention-max-bytes", "0", `drop the oldest segments of records while the log is larger than this, in bytes, with an optional unit ("10GiB", "500MB"); 0 keeps every record`)
 	flags.Duration("retention-max-age", 0, `drop segments whose records are all older than this ("168h" for a week); 0 keeps every record`)
+	flags.Int("raft-multiplier", 1, "scales Raft's timeouts (at 1: elections after 1 s without a heartbeat, a leader steps down after 500 ms without a majority); raise it on slow or busy machines, the same on every node")
 	flags.String("health-addr", "", "host:port to serve the gRPC health service alone on, in plaintext, for probes without a client certificate (default: none)")
 
 	flags.String("http-addr", "", "host:port of the node's read-only HTTP port, in plaintext: the status page at /status, its data at /status.json and /cluster.json, Prometheus metrics at /metrics (default: none)")
@@ -97,6 +98,10 @@ func agentConfig(v *viper.Viper) (agent.Config, error) {
 		HealthAddr:     v.GetString("health-addr"),
 		HTTPAddr:       v.GetString("http-addr"),
 		Retention:      log.Retention{MaxAge: v.GetDuration("retention-max-age")},
+		RaftMultiplier: v.GetInt("raft-multiplier"),
+	}
+	if cfg.RaftMultiplier < 1 {
+		return agent.Config{}, fmt.Errorf("--raft-multiplier %d: give 1 for Raft's default timing, more for slower", cfg.RaftMultiplier)
 	}
 	if cfg.Retention.MaxAge < 0 {
 		return agent.Config{}, fmt.Errorf("--retention-max-age %s is negative: give 0 to keep every record", cfg.Retention.MaxAge)

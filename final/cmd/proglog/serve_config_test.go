@@ -38,7 +38,7 @@ func nodeArgs(dir string) []string {
 		"--peer-tls-ca-file", filepath.Join(dir, "ca.pem"),
 		"--gossip-key-file", filepath.Join(dir, "gossip.key"),
 		"--health-addr", "127.0.0.1:18402", "--peer-names", "server,other",
-		"--retention-max-bytes", "64MiB", "--retention-max-age", "168h",
+		"--retention-max-bytes", "64MiB", "--retention-max-age", "168h", "--raft-multiplier", "3",
 	}
 }
 
@@ -61,6 +61,7 @@ func TestAgentConfigMapsEveryFlag(t *testing.T) {
 	require.Equal(t, []string{"server", "other"}, cfg.PeerNames)
 	require.Equal(t, uint64(64<<20), cfg.Retention.MaxBytes)
 	require.Equal(t, 168*time.Hour, cfg.Retention.MaxAge)
+	require.Equal(t, 3, cfg.RaftMultiplier)
 	require.Len(t, cfg.ServerTLSConfig.Certificates, 1)
 	require.Len(t, cfg.PeerTLSConfig.Certificates, 1, "Raft must present a certificate to its peers")
 	require.Equal(t, "127.0.0.1", cfg.PeerTLSConfig.ServerName, "the peers are checked against --bind-addr's host by default")
@@ -73,6 +74,13 @@ func TestAgentConfigNamesTheFlagOfAMissingFile(t *testing.T) {
 	_, err := agentConfigFrom(t, args)
 	require.ErrorContains(t, err, "--peer-tls-key-file")
 	require.ErrorContains(t, err, "missing.pem does not exist")
+}
+
+func TestAgentConfigRefusesARaftMultiplierBelowOne(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, gencert(dir, nil))
+	_, err := agentConfigFrom(t, append(nodeArgs(dir), "--raft-multiplier", "0"))
+	require.ErrorContains(t, err, "--raft-multiplier 0")
 }
 
 func TestAgentConfigBootstrapsTheNamedNodeOnly(t *testing.T) {

@@ -140,6 +140,7 @@ func (a *Agent) setupLog() error {
 	logConfig.Raft.Logger = log.NewRaftLogger(a.logger.Named("raft"))
 	logConfig.Raft.BindAddr = rpcAddr
 	logConfig.Raft.Bootstrap = a.Bootstrap
+	setRaftTiming(&logConfig, a.RaftMultiplier)
 	a.log, err = log.NewDistributedLog(a.DataDir, logConfig)
 	return err
 }

@@ -69,8 +69,15 @@ func newConfig(t *testing.T, i int, certs pki.Files, join []string) Config {
 		ACLModelFile:    aclModel,
 		ACLPolicyFile:   aclPolicy,
 		Logger:          zaptest.NewLogger(t),
+		// Under -race beside other tests, a leader can miss its 500 ms
+		// lease and step down, and the tests that produce on agent 0
+		// would fail for it: give Raft the room of a loaded machine.
+		RaftMultiplier: testRaftMultiplier,
 	}
 }
+
+// testRaftMultiplier is the agents' Config.RaftMultiplier in these tests.
+const testRaftMultiplier = 2
 
 // startCluster starts n agents, each joining through the first. With
 // cleanup they shut down when the test ends.
@@ -406,6 +413,12 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		cfg.ACLPolicyFile = ""
 		_, err := New(cfg)
 		require.ErrorContains(t, err, "ACLPolicyFile")
+	})
+	t.Run("a negative Raft multiplier", func(t *testing.T) {
+		cfg := newConfig(t, 0, certs, nil)
+		cfg.RaftMultiplier = -1
+		_, err := New(cfg)
+		require.ErrorContains(t, err, "RaftMultiplier")
 	})
 	t.Run("a failed setup leaves nothing running", func(t *testing.T) {
 		taken, err := net.Listen("tcp", "127.0.0.1:0")

@@ -83,6 +83,15 @@ type Config struct {
 	// age (see log.Retention); the zero value keeps every record. A
 	// consume below what is kept gets OutOfRange naming the lowest offset.
 	Retention log.Retention
+	// RaftMultiplier scales Raft's timing, as Consul's raft_multiplier
+	// does. At 1 (zero means 1), hashicorp/raft's defaults: a follower
+	// that hears no heartbeat for 1 s starts an election, and a leader
+	// that hears from no majority for 500 ms steps down. On a slow or
+	// loaded machine, where a pause that long is normal, a higher
+	// multiplier keeps a healthy leader leading; a leader that did fail
+	// then takes that many times longer to replace. Every server of a
+	// cluster should use the same.
+	RaftMultiplier int
 	// Logger receives the agent's logs, named per subsystem. Nil discards
 	// them.
 	Logger *zap.Logger
@@ -131,6 +140,9 @@ func (c Config) validate() error {
 	}
 	if c.NodeName == "" {
 		errs = append(errs, errors.New("Config.NodeName is empty"))
+	}
+	if c.RaftMultiplier < 0 {
+		errs = append(errs, fmt.Errorf("Config.RaftMultiplier (%d) must not be negative", c.RaftMultiplier))
 	}
 	if c.ACLModelFile == "" || c.ACLPolicyFile == "" {
 		errs = append(errs, errors.New("Config.ACLModelFile and Config.ACLPolicyFile are required: the server refuses to run without an ACL"))
