@@ -91,11 +91,11 @@ func TestCrash(t *testing.T) {
 	}
 	t.Logf("seed %d (%s=%d go test -run '^TestCrash$' ./internal/log replays it)", seed, crashSeedEnv, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	cycles := 20
+	cycles := 100
 	if testing.Short() {
 		cycles = 5
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 
 	dir := t.TempDir()
 	var next uint64 // the log holds offsets [0, next)
