@@ -17,13 +17,13 @@ test-tool: ## the workshop tool's own tests
 	go test -race ./tools/workshop/...
 
 test-final: ## vet, gofmt and the tests of final/, the complete service
-	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race -skip '^(TestComposeCluster|TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites)$$' ./...
+	cd final && go vet ./... && test -z "$$(gofmt -l .)" && go test -race -skip '^(TestComposeCluster|TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites|TestNodeRefusesDamagedRaftLog)$$' ./...
 
 # The fault battery runs a cluster of its own processes for two minutes:
 # apart from test-final, so that its load does not decide the timing of the
 # in-process clusters of the other packages.
 test-faults: ## the fault battery of final/ at CI size: 2 runs of 40 s under SIGKILL and SIGSTOP, 10 power cuts of a whole cluster and their negative control
-	cd final && go test -race -count=1 -run '^(TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites)$$' ./internal/faults
+	cd final && go test -race -count=1 -run '^(TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites|TestNodeRefusesDamagedRaftLog)$$' ./internal/faults
 
 # Apart from test-final, so that the cluster's containers do not take the
 # CPU from the timing-sensitive tests running beside them; -count=1 as a
@@ -32,7 +32,7 @@ test-compose: ## the compose cluster of final/ in Docker (skips without Docker, 
 	cd final && go test -count=1 -run '^TestComposeCluster$$' ./deploy/compose
 
 faults: ## the fault battery of final/ at full size: 3 runs of 60 s, 40 power cuts (see final/README.md)
-	cd final && PROGLOG_FAULTS=long go test -race -count=1 -timeout 30m -v -run '^(TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites)$$' ./internal/faults
+	cd final && PROGLOG_FAULTS=long go test -race -count=1 -timeout 30m -v -run '^(TestQueueUnderFaults|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites|TestNodeRefusesDamagedRaftLog)$$' ./internal/faults
 
 # GOWORK=off: in the workspace, Helm's dependencies would raise the versions
 # final/ and the chapters build with (go.etcd.io/bbolt among them), so the
