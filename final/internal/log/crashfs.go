@@ -10,7 +10,7 @@ import (
 )
 
 // This file is built only with the crashfs tag, for the fault battery's
-// coordinated crash (see internal/faults/crashfs.go). SIGKILL leaves what a
+// coordinated crash (see internal/faults/crashfs.go, CutToSynced). SIGKILL leaves what a
 // process wrote in the page cache, so a killed node would come back with
 // every byte it wrote, synced or not: a power cut would not. To cut the
 // power honestly, each file that the log syncs records, after the fsync
