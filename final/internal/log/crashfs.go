@@ -10,13 +10,14 @@ import (
 )
 
 // This file is built only with the crashfs tag, for the fault battery's
-// coordinated crash (see internal/faults/crashfs.go, CutToSynced). SIGKILL leaves what a
-// process wrote in the page cache, so a killed node would come back with
-// every byte it wrote, synced or not: a power cut would not. To cut the
-// power honestly, each file that the log syncs records, after the fsync
-// returned, how long it then was in a sidecar named <file>.synced; after
-// killing every node, the battery cuts each file back to that length,
-// dropping what no fsync made durable, as the disk would have.
+// coordinated crash (see CutToSynced in internal/faults/crashfs.go).
+// SIGKILL leaves what a process wrote in the page cache, so a killed node
+// would come back with every byte it wrote, synced or not: a power cut
+// would not. To cut the power honestly, each file that the log syncs
+// records, after the fsync returned, how long it then was in a sidecar
+// named <file>.synced; after killing every node, the battery cuts each
+// file back to that length, dropping what no fsync made durable, as the
+// disk would have.
 
 // syncedSuffix ends the name of the sidecar that records how much of a
 // file was durable at its last sync.
