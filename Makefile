@@ -21,14 +21,14 @@ test-final: ## vet, gofmt and the tests of final/, the complete service
 
 # The fault battery's tests that run clusters of proglog processes; its
 # checkers' own tests run with test-final.
-FAULT_TESTS := TestQueueUnderFaults|TestQueueUnderPartitions|TestLinearizableReadsUnderFaults|TestLinearizableCheckCatchesFollowerReads
+FAULT_TESTS := TestQueueUnderFaults|TestQueueUnderPartitions|TestLinearizableReadsUnderFaults|TestLinearizableCheckCatchesFollowerReads|TestCoordinatedCrash|TestCoordinatedCrashSeesLostWrites|TestNodeRefusesDamagedRaftLog
 
-# The fault battery runs clusters of its own processes for four minutes:
+# The fault battery runs clusters of its own processes for five minutes:
 # apart from test-final, so that its load does not decide the timing of the
 # in-process clusters of the other packages. The partition tests skip
 # where the machine cannot make network namespaces, unless
 # PROGLOG_REQUIRE_NETNS=1 (.ci/run sets it where it can).
-test-faults: ## the fault battery of final/ at CI size: SIGKILL, SIGSTOP, partitions, linearizable reads (about 4 min)
+test-faults: ## the fault battery of final/ at CI size: SIGKILL, SIGSTOP, partitions, linearizable reads, power cuts (about 5 min)
 	cd final && go test -race -count=1 -timeout 20m -run '^($(FAULT_TESTS))$$' ./internal/faults
 
 # Apart from test-final, so that the cluster's containers do not take the
@@ -37,7 +37,7 @@ test-faults: ## the fault battery of final/ at CI size: SIGKILL, SIGSTOP, partit
 test-compose: ## the compose cluster of final/ in Docker (skips without Docker, unless PROGLOG_REQUIRE_DOCKER=1)
 	cd final && go test -count=1 -run '^TestComposeCluster$$' ./deploy/compose
 
-faults: ## the fault battery of final/ at full size: 3 runs of 60 s each, and more (see final/README.md)
+faults: ## the fault battery of final/ at full size: 3 runs of 60 s each, 40 power cuts, and more (see final/README.md)
 	cd final && PROGLOG_FAULTS=long go test -race -count=1 -timeout 60m -v -run '^($(FAULT_TESTS))$$' ./internal/faults
 
 # GOWORK=off: in the workspace, Helm's dependencies would raise the versions

@@ -8,6 +8,11 @@
 // replicas identical once the cluster has healed, and every consumer's
 // reads in order without a gap.
 //
+// [PowerCuts] is the nemesis of the coordinated crash: it kills every node
+// at once and, before restarting them, drops what their logs never synced
+// ([CutToSynced]), as a power cut would; its nodes are built with the
+// crashfs tag ([Build]).
+//
 // The checker ([Check]) is plain Go over a [History] and runs anywhere;
 // the cluster harness ([Cluster]) needs a Unix system, for its signals.
 //

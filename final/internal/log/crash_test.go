@@ -91,11 +91,13 @@ func TestCrash(t *testing.T) {
 	}
 	t.Logf("seed %d (%s=%d go test -run '^TestCrash$' ./internal/log replays it)", seed, crashSeedEnv, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	cycles := 20
+	cycles := 100
 	if testing.Short() {
 		cycles = 5
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	// A bound for a machine far slower than any seen, not a size: the
+	// test fails below if it makes fewer cycles.
+	deadline := time.Now().Add(3 * time.Minute)
 
 	dir := t.TempDir()
 	var next uint64 // the log holds offsets [0, next)
@@ -127,6 +129,7 @@ func TestCrash(t *testing.T) {
 		require.NoError(t, l.Close())
 	}
 	t.Logf("%d cycles, %d records acknowledged, %d recovered", cycle, acked, next)
+	require.Equal(t, cycles, cycle, "the cycles did not fit the deadline")
 }
 
 // runCrashChild starts the test child (TestCrashChild, or another that

@@ -123,6 +123,11 @@ func (i *index) Close() error {
 	if err := i.file.Sync(); err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}
+	// Nothing outside the fault battery's crashfs build (see crashfs.go).
+	if err := recordSynced(i.file, i.size); err != nil {
+		_ = i.file.Close() // err says what went wrong
+		return err
+	}
 	return i.file.Close()
 }
 

@@ -34,8 +34,8 @@ var _ raft.LogStore = (*logStore)(nil)
 // goroutines while it stores new ones.
 type logStore struct {
 	log *Log
-	// sync makes what the log wrote durable: [Log.Sync]. Tests wrap it to
-	// count the syncs.
+	// sync makes what the log wrote durable: [Log.Sync] (see
+	// acknowledgeSync). Tests wrap it to count the syncs.
 	sync func() error
 
 	mu sync.RWMutex // guards first, and makes each call's edits one step
@@ -62,7 +62,7 @@ func newLogStore(dir string, c Config) (*logStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &logStore{log: l, sync: l.Sync}, nil
+	return &logStore{log: l, sync: acknowledgeSync(l)}, nil
 }
 
 // span returns the first index held and the index the next entry would

@@ -186,6 +186,10 @@ func (s *store) Sync() error {
 	if err := s.file.Sync(); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
+	// Nothing outside the fault battery's crashfs build (see crashfs.go).
+	if err := recordSynced(s.file, s.size); err != nil {
+		return err
+	}
 	s.dirty = false
 	return nil
 }
