@@ -92,7 +92,7 @@ func (c *Cluster) StartAll(ctx context.Context) error {
 		for _, before := range c.Nodes[:i] {
 			join = append(join, before.BindAddr)
 		}
-		if err := node.start(c.bin, c.serveArgs(node, join, false)); err != nil {
+		if err := node.start(c.command(node, join, false)); err != nil {
 			return err
 		}
 		if err := node.waitListening(ctx); err != nil {

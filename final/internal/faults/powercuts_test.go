@@ -79,7 +79,7 @@ func runPowerCuts(t *testing.T, bin string, cycles int) (*History, []Anomaly) {
 	var anomalies []Anomaly
 	t.Cleanup(func() {
 		if t.Failed() {
-			keepFailure(t, c.Dir, seed, h, anomalies)
+			keepFailure(t, c.Dir, seed, h, anomalies, nil)
 		}
 	})
 	nemesis := &Nemesis{Cluster: c, History: h, Rand: rand.New(rand.NewPCG(seed, seed)), Logf: t.Logf}

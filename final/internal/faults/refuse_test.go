@@ -48,7 +48,7 @@ func TestNodeRefusesDamagedRaftLog(t *testing.T) {
 
 	logged, err := os.ReadFile(node.LogFile)
 	require.NoError(t, err)
-	require.NoError(t, node.start(c.bin, c.serveArgs(node, nil, false)))
+	require.NoError(t, node.start(c.command(node, nil, false)))
 	node.mu.Lock()
 	exited := node.exited
 	node.mu.Unlock()
