@@ -27,38 +27,39 @@ func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
 }
 
 // decodeRecord decodes p into record if p holds only fields 1 to 4 of
-// api.Record, each with its wire type, and reports whether it did. Like
-// proto.Unmarshal, it copies the value (into into, when it fits there, as
-// unmarshalRecord says), leaves it nil when empty, and lets the last of
-// repeated fields win.
+// api.Record, each with its wire type and a one-byte tag (as proto.Marshal
+// writes them), and reports whether it did. Like proto.Unmarshal, it
+// copies the value (into into, when it fits there, as unmarshalRecord
+// says), leaves it nil when empty, and lets the last of repeated fields
+// win.
 func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 	var value []byte
 	var offset, term, typ uint64
 	for len(p) > 0 {
-		num, wireType, n := protowire.ConsumeTag(p)
-		if n < 0 {
-			return false
-		}
-		p = p[n:]
-		switch {
-		case num == 1 && wireType == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(p)
-			if n < 0 {
+		// The tags of fields 1 to 4 are one byte each: field number << 3 |
+		// wire type. Anything else is proto.Unmarshal's to decode.
+		tag := p[0]
+		p = p[1:]
+		switch tag {
+		case tagValue:
+			n, w := uvarint(p)
+			if w < 0 || n > uint64(len(p)-w) {
 				return false
 			}
-			value, p = v, p[n:]
-		case num >= 2 && num <= 4 && wireType == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(p)
-			if n < 0 {
+			end := w + int(n)
+			value, p = p[w:end], p[end:]
+		case tagOffset, tagTerm, tagType:
+			v, w := uvarint(p)
+			if w < 0 {
 				return false
 			}
-			p = p[n:]
-			switch num {
-			case 2:
+			p = p[w:]
+			switch tag {
+			case tagOffset:
 				offset = v
-			case 3:
+			case tagTerm:
 				term = v
-			case 4:
+			default:
 				typ = v
 			}
 		default:
@@ -84,4 +85,32 @@ func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 		Type:   uint32(typ),
 	}
 	return true
+}
+
+// The one-byte tags of api.Record's fields 1 to 4.
+const (
+	tagValue  = 1<<3 | byte(protowire.BytesType)
+	tagOffset = 2<<3 | byte(protowire.VarintType)
+	tagTerm   = 3<<3 | byte(protowire.VarintType)
+	tagType   = 4<<3 | byte(protowire.VarintType)
+)
+
+// uvarint decodes the varint at the start of p as protowire.ConsumeVarint
+// does, returning its value and width, or a negative width if p does not
+// start with one. A one-byte varint, a record's offset in most segments,
+// is decoded inline.
+func uvarint(p []byte) (uint64, int) {
+	if len(p) > 0 && p[0] < 0x80 {
+		return uint64(p[0]), 1
+	}
+	return uvarintLong(p)
+}
+
+// uvarintLong is [uvarint] for the varints of two bytes or more; those of
+// two, a value's length up to 16 KiB, without protowire's loop.
+func uvarintLong(p []byte) (uint64, int) {
+	if len(p) > 1 && p[0] >= 0x80 && p[1] < 0x80 {
+		return uint64(p[0]&0x7f) | uint64(p[1])<<7, 2
+	}
+	return protowire.ConsumeVarint(p)
 }

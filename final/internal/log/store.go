@@ -6,16 +6,21 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tysonmote/gommap"
 )
 
 // store is the file of a segment that holds its records, each a length
 // followed by that many bytes, appended one after another (see format.go).
-// Appends go through a buffer; Read, ReadAt, Flush, Sync, Truncate and Close
-// write the buffer to the file first.
+// Appends go through a buffer; ReadAt, Flush, Sync, Truncate and Close
+// write the buffer to the file first, and so does a read of a record still
+// in it.
 //
-// A store is safe for concurrent use.
+// A store is safe for concurrent use, with one exception: Truncate and
+// Close must not run while a read of a record (Read, record) does,
+// since reads take no lock (see store_map.go). The [Log] ensures that with
+// its lock.
 type store struct {
 	file *os.File
 	mu   sync.Mutex    // guards buf, size and the file's contents
@@ -24,9 +29,13 @@ type store struct {
 	// dirty says that the store was appended to or truncated since its last
 	// successful Sync: [Log.Sync] syncs only the stores that are.
 	dirty bool
-	// mmap maps the file read-only for reads, from its first byte; nil
-	// until the first read (see store_map.go).
-	mmap gommap.MMap
+	// view is what reads touch without the lock: a read-only mapping of
+	// the file, from its first byte, and how much of it the file holds;
+	// nil until the first read (see store_map.go).
+	view atomic.Pointer[storeView]
+	// retired are the mappings that larger ones replaced, kept until Close
+	// for the readers that may still be inside them.
+	retired []gommap.MMap
 }
 
 var _ io.ReaderAt = (*store)(nil)
@@ -77,76 +86,46 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 // and pos: a length read from the file is never trusted with an allocation
 // larger than the store.
 func (s *store) Read(pos uint64) ([]byte, error) {
-	var p []byte
-	err := s.readFunc(pos, func(record []byte) error {
-		p = make([]byte, len(record))
-		copy(p, record)
-		return nil
-	})
-	return p, err
-}
-
-// readFunc calls fn with the record at pos, a position that [store.Append]
-// returned, and returns fn's error; it fails as [store.Read] does. The
-// slice fn gets is the store's own memory, valid only until fn returns:
-// fn must copy what it keeps. Reading a record this way costs no system
-// call and no allocation once the file is mapped.
-func (s *store) readFunc(pos uint64, fn func(record []byte) error) error {
-	if err := s.beginRead(); err != nil {
-		return err
-	}
-	defer s.endRead()
-	record, err := s.recordLocked(pos)
+	record, err := s.record(pos)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return fn(record)
+	p := make([]byte, len(record))
+	copy(p, record)
+	return p, nil
 }
 
-// beginRead locks the store for reading records with
-// [store.recordLocked] and writes the buffer to the file, so that every
-// record appended so far can be read from the mapping. On success the
-// caller must call [store.endRead] when it is done with the records; on
-// error the store is left unlocked. A reader of many records pays for the
-// lock once: see [segment.readRun].
-func (s *store) beginRead() error {
+// record returns the record at pos, a position that [store.Append]
+// returned, as the store's own memory, valid until the store is truncated
+// or closed; it fails as [store.Read] does. A record that the file holds
+// costs no lock, no system call and no allocation once the file is
+// mapped: only a record past the published view (see store_map.go) locks
+// the store and writes its buffer out.
+func (s *store) record(pos uint64) ([]byte, error) {
+	if v := s.view.Load(); v != nil {
+		if record, ok := v.record(pos); ok {
+			return record, nil
+		}
+	}
 	s.mu.Lock()
-	if err := s.buf.Flush(); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("read store: %w", err)
+	defer s.mu.Unlock()
+	v, err := s.viewLocked()
+	if err != nil {
+		return nil, err
 	}
-	return nil
-}
-
-// endRead unlocks the store that [store.beginRead] locked.
-func (s *store) endRead() {
-	s.mu.Unlock()
-}
-
-// recordLocked returns the record at pos, a position that [store.Append]
-// returned, as the store's own memory, valid until [store.endRead]; it
-// fails as [store.Read] does. Callers must be between beginRead and
-// endRead.
-func (s *store) recordLocked(pos uint64) ([]byte, error) {
 	if pos >= s.size {
 		return nil, io.EOF
 	}
 	if s.size-pos < lenWidth {
 		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
 	}
-	length, err := s.mapped(pos, pos+lenWidth)
-	if err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
-	}
-	n := enc.Uint64(length)
-	// n comes from the file: check it against what the store holds before
-	// using it, or a torn or damaged length could ask for exabytes.
-	if left := s.size - pos - lenWidth; n > left {
-		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
-	}
-	record, err := s.mapped(pos+lenWidth, pos+lenWidth+n)
-	if err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
+	// The length comes from the file: the view checked it against what the
+	// store holds before using it, or a torn or damaged length could ask
+	// for exabytes.
+	record, ok := v.record(pos)
+	if !ok {
+		n := enc.Uint64(v.mmap[pos : pos+lenWidth])
+		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, s.size-pos-lenWidth)
 	}
 	return record, nil
 }
@@ -214,6 +193,8 @@ func (s *store) Truncate(size uint64) error {
 	if err := s.buf.Flush(); err != nil {
 		return fmt.Errorf("truncate store: %w", err)
 	}
+	// Readers must not see the bytes that are about to go.
+	s.shrinkView(size)
 	if err := s.file.Truncate(int64(size)); err != nil {
 		return fmt.Errorf("truncate store: %w", err)
 	}
