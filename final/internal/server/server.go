@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"runtime"
 	"time"
 
 	"go.uber.org/zap"
@@ -44,11 +43,11 @@ const (
 	KeepaliveTimeout = 20 * time.Second
 )
 
-// streamWorkers is how many goroutines a server keeps to run calls on:
-// enough for the calls that wait on the log's lock while others run.
-func streamWorkers() uint32 {
-	return uint32(4 * runtime.GOMAXPROCS(0))
-}
+// streamWorkers is how many goroutines a server keeps to run calls on: as
+// many as the calls a busy server has in flight (64 producers at once find
+// workers for all their calls, most of them waiting for the log's lock).
+// An idle worker costs its stack, a few KiB.
+const streamWorkers = 64
 
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
 // config.CommitLog, every call to it checked against config.Authorizer by
@@ -94,7 +93,7 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		// copies as it grows: that copying was a quarter of a Produce's
 		// instructions. A call that finds every worker busy still gets a
 		// goroutine of its own.
-		grpc.NumStreamWorkers(streamWorkers()),
+		grpc.NumStreamWorkers(streamWorkers),
 		// Logging comes first, so that its line has the code the client
 		// gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),
