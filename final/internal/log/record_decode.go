@@ -35,36 +35,39 @@ func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
 func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 	var value []byte
 	var offset, term, typ uint64
-	for len(p) > 0 {
+	// i walks p: an index rather than p re-sliced at every field, which
+	// keeps the loop in registers.
+	for i := 0; i < len(p); {
 		// The tags of fields 1 to 4 are one byte each: field number << 3 |
 		// wire type. Anything else is proto.Unmarshal's to decode.
-		tag := p[0]
-		p = p[1:]
+		tag := p[i]
+		// Every field has a varint after its tag: its value, or its
+		// length. One byte is the common case, decoded here inline.
+		var v uint64
+		next := i + 1
+		if next < len(p) && p[next] < 0x80 {
+			v, next = uint64(p[next]), next+1
+		} else if v, next = varintAt(p, next); next < 0 {
+			return false
+		}
 		switch tag {
 		case tagValue:
-			n, w := uvarint(p)
-			if w < 0 || n > uint64(len(p)-w) {
+			if v > uint64(len(p)-next) {
 				return false
 			}
-			end := w + int(n)
-			value, p = p[w:end], p[end:]
-		case tagOffset, tagTerm, tagType:
-			v, w := uvarint(p)
-			if w < 0 {
-				return false
-			}
-			p = p[w:]
-			switch tag {
-			case tagOffset:
-				offset = v
-			case tagTerm:
-				term = v
-			default:
-				typ = v
-			}
+			i = next + int(v)
+			value = p[next:i]
+			continue
+		case tagOffset:
+			offset = v
+		case tagTerm:
+			term = v
+		case tagType:
+			typ = v
 		default:
 			return false
 		}
+		i = next
 	}
 	// proto.Unmarshal leaves an empty value nil.
 	var copied []byte
@@ -95,22 +98,26 @@ const (
 	tagType   = 4<<3 | byte(protowire.VarintType)
 )
 
-// uvarint decodes the varint at the start of p as protowire.ConsumeVarint
-// does, returning its value and width, or a negative width if p does not
-// start with one. A one-byte varint, a record's offset in most segments,
-// is decoded inline.
-func uvarint(p []byte) (uint64, int) {
-	if len(p) > 0 && p[0] < 0x80 {
-		return uint64(p[0]), 1
+// varintAt decodes the varint that starts at p[i] as
+// protowire.ConsumeVarint does, returning its value and the index of the
+// byte after it, or a negative index if p holds no varint there. Up to
+// nine bytes it decodes them itself; a tenth byte, which protowire checks
+// for overflow, is protowire's.
+func varintAt(p []byte, i int) (uint64, int) {
+	var v uint64
+	for n := 0; n < 9 && i+n < len(p); n++ {
+		b := p[i+n]
+		v |= uint64(b&0x7f) << (7 * n)
+		if b < 0x80 {
+			return v, i + n + 1
+		}
 	}
-	return uvarintLong(p)
-}
-
-// uvarintLong is [uvarint] for the varints of two bytes or more; those of
-// two, a value's length up to 16 KiB, without protowire's loop.
-func uvarintLong(p []byte) (uint64, int) {
-	if len(p) > 1 && p[0] >= 0x80 && p[1] < 0x80 {
-		return uint64(p[0]&0x7f) | uint64(p[1])<<7, 2
+	if i > len(p) {
+		return 0, -1
 	}
-	return protowire.ConsumeVarint(p)
+	v, n := protowire.ConsumeVarint(p[i:])
+	if n < 0 {
+		return 0, -1
+	}
+	return v, i + n
 }
