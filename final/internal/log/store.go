@@ -23,9 +23,12 @@ import (
 // its lock.
 type store struct {
 	file *os.File
-	mu   sync.Mutex    // guards buf, size and the file's contents
-	buf  *bufio.Writer // writes to file
-	size uint64        // bytes in the store, counting those still in buf
+	mu   sync.Mutex // guards buf, size and the file's contents
+	// buf writes to file. It is made at the first append and dropped by
+	// flushAndFree when the log moves on to a new segment, so that only
+	// the active segment's store holds one (see [StoreBufferBytes]).
+	buf  *bufio.Writer
+	size uint64 // bytes in the store, counting those still in buf
 	// dirty says that the store was appended to or truncated since its last
 	// successful Sync: [Log.Sync] syncs only the stores that are.
 	dirty bool
@@ -46,7 +49,9 @@ var _ io.ReaderAt = (*store)(nil)
 // to raft.Config.MaxAppendEntries entries at once, 64 by default), so that
 // such a batch reaches the file in one write before its sync: a 4 KiB
 // buffer took five. It is also the most that the process dying can lose
-// of a log that never syncs (Config.SyncEvery 0) and is not read.
+// of a log that never syncs (Config.SyncEvery 0) and is not read. Only
+// the active segment's store has a buffer: a log of a thousand segments
+// holds one, not a thousand.
 const StoreBufferBytes = 32 << 10
 
 // newStore returns a store that appends to f, which must be open for reading
@@ -59,7 +64,6 @@ func newStore(f *os.File) (*store, error) {
 	}
 	return &store{
 		file: f,
-		buf:  bufio.NewWriterSize(f, StoreBufferBytes),
 		size: uint64(fi.Size()),
 	}, nil
 }
@@ -72,6 +76,9 @@ func newStore(f *os.File) (*store, error) {
 func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.buf == nil {
+		s.buf = bufio.NewWriterSize(s.file, StoreBufferBytes)
+	}
 	// AvailableBuffer is the free end of the buffer: appending the length
 	// there and writing it costs no allocation.
 	length := enc.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
@@ -144,10 +151,33 @@ func (s *store) record(pos uint64) ([]byte, error) {
 func (s *store) ReadAt(p []byte, off int64) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return 0, fmt.Errorf("read store: %w", err)
 	}
 	return s.file.ReadAt(p, off)
+}
+
+// flushLocked writes the buffer, if the store has one, to the file.
+// Callers must hold s.mu.
+func (s *store) flushLocked() error {
+	if s.buf == nil {
+		return nil
+	}
+	return s.buf.Flush()
+}
+
+// flushAndFree is [store.Flush], and then frees the buffer: the log calls
+// it when it leaves the segment for a new one, which takes the appends from
+// then on. An append to the store (a rewind can make it the last segment
+// again) makes a new buffer.
+func (s *store) flushAndFree() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.flushLocked(); err != nil {
+		return fmt.Errorf("flush store: %w", err)
+	}
+	s.buf = nil
+	return nil
 }
 
 // Flush writes the buffer to the file. The records appended so far then
@@ -156,7 +186,7 @@ func (s *store) ReadAt(p []byte, off int64) (int, error) {
 func (s *store) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("flush store: %w", err)
 	}
 	return nil
@@ -168,7 +198,7 @@ func (s *store) Flush() error {
 func (s *store) Sync() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
 	if err := s.file.Sync(); err != nil {
@@ -199,7 +229,7 @@ func (s *store) Truncate(size uint64) error {
 	if size > s.size {
 		return fmt.Errorf("truncate store %s to %d bytes: it has only %d", s.file.Name(), size, s.size)
 	}
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("truncate store: %w", err)
 	}
 	// Readers must not see the bytes that are about to go.
@@ -219,7 +249,7 @@ func (s *store) Truncate(size uint64) error {
 func (s *store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	if err := s.unmap(); err != nil {

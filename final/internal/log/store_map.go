@@ -57,7 +57,7 @@ func (v *storeView) record(pos uint64) ([]byte, bool) {
 // mapping does not reach its end, and publishes and returns a view of every
 // byte of the store. Callers must hold s.mu.
 func (s *store) viewLocked() (*storeView, error) {
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return nil, fmt.Errorf("read store: %w", err)
 	}
 	v := s.view.Load()
