@@ -89,15 +89,16 @@ func tidwallAppend(size int) func(string, Scale) (*Fixture, error) {
 	}
 }
 
-// rawAppend writes size bytes per operation to a file through a buffer, and
-// syncs every syncEvery operations (0: never): the least any log must do.
+// rawAppend writes size bytes per operation to a file through a buffer as
+// large as final/'s store's, and syncs every syncEvery operations (0:
+// never): the least any log must do.
 func rawAppend(size, syncEvery int) func(string, Scale) (*Fixture, error) {
 	return func(dir string, _ Scale) (*Fixture, error) {
 		f, err := os.Create(filepath.Join(dir, "raw"))
 		if err != nil {
 			return nil, fmt.Errorf("create raw file: %w", err)
 		}
-		w := bufio.NewWriter(f)
+		w := bufio.NewWriterSize(f, log.StoreBufferBytes)
 		v := value(size)
 		op := func(i int) error {
 			if _, err := w.Write(v); err != nil {

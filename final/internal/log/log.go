@@ -178,7 +178,8 @@ func (l *Log) Append(record *api.Record) (uint64, error) {
 		// cannot lose its last records while later ones survive: flush it,
 		// for the process dying, and sync it if the sync policy has appends
 		// waiting, for the machine losing power.
-		if err := l.activeSegment.store.Flush(); err != nil {
+		// Only the active segment's store keeps a buffer.
+		if err := l.activeSegment.store.flushAndFree(); err != nil {
 			return off, err
 		}
 		if err := l.syncs.rolled(l.activeSegment.store.Sync); err != nil {

@@ -2,6 +2,8 @@ package log
 
 import (
 	"bytes"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,7 +31,7 @@ func TestStoreReadsPastItsMapping(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, byte(i), got[0])
 	}
-	require.Greater(t, s.size, uint64(len(s.mmap))/2, "the test must outgrow the first mapping")
+	require.Greater(t, s.size, uint64(len(s.view.Load().mmap))/2, "the test must outgrow the first mapping")
 	for i, pos := range positions {
 		got, err := s.Read(pos)
 		require.NoError(t, err)
@@ -45,6 +47,58 @@ func TestStoreReadsPastItsMapping(t *testing.T) {
 	got, err := s.Read(pos)
 	require.NoError(t, err)
 	require.Equal(t, []byte("after the cut"), got)
+}
+
+// TestStoreReadsWhileItGrows reads records from several goroutines while
+// another appends past the first mapping and past the second, so that
+// readers remap the store while others read inside the old mapping without
+// a lock: every read must find the bytes that were appended, and none may
+// touch a mapping that is gone (which would crash the test).
+func TestStoreReadsWhileItGrows(t *testing.T) {
+	s := openStore(t, t.TempDir(), "0.store")
+	const size = 32 << 10
+	records := int(3 * minMapBytes / size)
+	positions := make(chan uint64, records)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			var seen []uint64
+			for pos := range positions {
+				seen = append(seen, pos)
+				// Read the new record, which is in the buffer, then an
+				// older one, which the file and the mapping may hold.
+				for _, p := range []uint64{pos, seen[len(seen)/2]} {
+					got, err := s.Read(p)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if len(got) != size || got[0] != byte(p/size) || got[size-1] != byte(p/size) {
+						errs <- fmt.Errorf("record at %d: wrong bytes", p)
+						return
+					}
+				}
+			}
+		})
+	}
+	record := make([]byte, size)
+	for i := range records {
+		pos := uint64(i) * (lenWidth + size)
+		record[0], record[size-1] = byte(pos/size), byte(pos/size)
+		_, got, err := s.Append(record)
+		require.NoError(t, err)
+		require.Equal(t, pos, got)
+		// Each reader gets some of the positions.
+		positions <- pos
+	}
+	close(positions)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.NotEmpty(t, s.retired, "the store must have been mapped again while it was read")
 }
 
 // TestUnmarshalRecordMatchesProto checks the fast decoder against

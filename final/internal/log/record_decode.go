@@ -27,43 +27,47 @@ func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
 }
 
 // decodeRecord decodes p into record if p holds only fields 1 to 4 of
-// api.Record, each with its wire type, and reports whether it did. Like
-// proto.Unmarshal, it copies the value (into into, when it fits there, as
-// unmarshalRecord says), leaves it nil when empty, and lets the last of
-// repeated fields win.
+// api.Record, each with its wire type and a one-byte tag (as proto.Marshal
+// writes them), and reports whether it did. Like proto.Unmarshal, it
+// copies the value (into into, when it fits there, as unmarshalRecord
+// says), leaves it nil when empty, and lets the last of repeated fields
+// win.
 func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 	var value []byte
 	var offset, term, typ uint64
-	for len(p) > 0 {
-		num, wireType, n := protowire.ConsumeTag(p)
-		if n < 0 {
+	// i walks p: an index rather than p re-sliced at every field, which
+	// keeps the loop in registers.
+	for i := 0; i < len(p); {
+		// The tags of fields 1 to 4 are one byte each: field number << 3 |
+		// wire type. Anything else is proto.Unmarshal's to decode.
+		tag := p[i]
+		// Every field has a varint after its tag: its value, or its
+		// length. One byte is the common case, decoded here inline.
+		var v uint64
+		next := i + 1
+		if next < len(p) && p[next] < 0x80 {
+			v, next = uint64(p[next]), next+1
+		} else if v, next = varintAt(p, next); next < 0 {
 			return false
 		}
-		p = p[n:]
-		switch {
-		case num == 1 && wireType == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(p)
-			if n < 0 {
+		switch tag {
+		case tagValue:
+			if v > uint64(len(p)-next) {
 				return false
 			}
-			value, p = v, p[n:]
-		case num >= 2 && num <= 4 && wireType == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(p)
-			if n < 0 {
-				return false
-			}
-			p = p[n:]
-			switch num {
-			case 2:
-				offset = v
-			case 3:
-				term = v
-			case 4:
-				typ = v
-			}
+			i = next + int(v)
+			value = p[next:i]
+			continue
+		case tagOffset:
+			offset = v
+		case tagTerm:
+			term = v
+		case tagType:
+			typ = v
 		default:
 			return false
 		}
+		i = next
 	}
 	// proto.Unmarshal leaves an empty value nil.
 	var copied []byte
@@ -84,4 +88,36 @@ func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 		Type:   uint32(typ),
 	}
 	return true
+}
+
+// The one-byte tags of api.Record's fields 1 to 4.
+const (
+	tagValue  = 1<<3 | byte(protowire.BytesType)
+	tagOffset = 2<<3 | byte(protowire.VarintType)
+	tagTerm   = 3<<3 | byte(protowire.VarintType)
+	tagType   = 4<<3 | byte(protowire.VarintType)
+)
+
+// varintAt decodes the varint that starts at p[i] as
+// protowire.ConsumeVarint does, returning its value and the index of the
+// byte after it, or a negative index if p holds no varint there. Up to
+// nine bytes it decodes them itself; a tenth byte, which protowire checks
+// for overflow, is protowire's.
+func varintAt(p []byte, i int) (uint64, int) {
+	var v uint64
+	for n := 0; n < 9 && i+n < len(p); n++ {
+		b := p[i+n]
+		v |= uint64(b&0x7f) << (7 * n)
+		if b < 0x80 {
+			return v, i + n + 1
+		}
+	}
+	if i > len(p) {
+		return 0, -1
+	}
+	v, n := protowire.ConsumeVarint(p[i:])
+	if n < 0 {
+		return 0, -1
+	}
+	return v, i + n
 }

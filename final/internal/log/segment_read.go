@@ -26,18 +26,14 @@ func (s *segment) readInto(off uint64, record *api.Record, into []byte) error {
 	if off < s.baseOffset || off >= s.nextOffset {
 		return io.EOF
 	}
-	if err := s.store.beginRead(); err != nil {
-		return err
-	}
-	defer s.store.endRead()
-	return s.decodeLocked(off, record, into)
+	return s.decode(off, record, into)
 }
 
 // readRun reads the records from offset off on, at most maxRecords of them
 // and no further than the segment's end, and appends them to records. It
 // stops after the record whose value brings the values read to
-// maxValueBytes or more, so a run is never empty. The whole run costs one
-// lock of the store and two allocations: every record's struct comes from
+// maxValueBytes or more, so a run is never empty. The whole run costs two
+// allocations: every record's struct comes from
 // one slice, and every value from one buffer as large as the run's bytes
 // in the store. A record the caller keeps so keeps the memory of the
 // whole run. It returns io.EOF, and records unchanged, if the segment does
@@ -49,10 +45,6 @@ func (s *segment) readRun(off uint64, maxRecords, maxValueBytes int, records []*
 		return records, io.EOF
 	}
 	n := min(uint64(maxRecords), s.nextOffset-off)
-	if err := s.store.beginRead(); err != nil {
-		return records, err
-	}
-	defer s.store.endRead()
 	// The values are inside the run's bytes in the store, which go from
 	// the first record's position to the next record's (or the store's
 	// end): a buffer that large holds them all.
@@ -74,7 +66,7 @@ func (s *segment) readRun(off uint64, maxRecords, maxValueBytes int, records []*
 	size := 0
 	for i := range structs {
 		record := &structs[i]
-		if err := s.decodeLocked(off+uint64(i), record, values); err != nil {
+		if err := s.decode(off+uint64(i), record, values); err != nil {
 			if i == 0 {
 				return records, err
 			}
@@ -94,21 +86,20 @@ func (s *segment) readRun(off uint64, maxRecords, maxValueBytes int, records []*
 	return records, nil
 }
 
-// decodeLocked decodes the record at offset off, which the segment holds,
-// into record, as [segment.readInto] does. Callers must be between the
-// store's beginRead and endRead.
-func (s *segment) decodeLocked(off uint64, record *api.Record, into []byte) error {
+// decode decodes the record at offset off, which the segment holds, into
+// record, as [segment.readInto] does.
+func (s *segment) decode(off uint64, record *api.Record, into []byte) error {
 	_, pos, err := s.index.Read(int64(off - s.baseOffset))
 	if err != nil {
 		return err
 	}
-	stored, err := s.store.recordLocked(pos)
+	stored, err := s.store.record(pos)
 	if err != nil {
 		return err
 	}
 	// The record is decoded straight from the store's memory:
 	// unmarshalRecord copies the bytes it keeps, so nothing refers to that
-	// memory once the store is unlocked.
+	// memory once the read returns.
 	p, err := unseal(stored, s.config.Segment.Checksum)
 	if err != nil {
 		return &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}

@@ -6,30 +6,53 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tysonmote/gommap"
 )
 
 // store is the file of a segment that holds its records, each a length
 // followed by that many bytes, appended one after another (see format.go).
-// Appends go through a buffer; Read, ReadAt, Flush, Sync, Truncate and Close
-// write the buffer to the file first.
+// Appends go through a buffer; ReadAt, Flush, Sync, Truncate and Close
+// write the buffer to the file first, and so does a read of a record still
+// in it.
 //
-// A store is safe for concurrent use.
+// A store is safe for concurrent use, with one exception: Truncate and
+// Close must not run while a read of a record (Read, record) does,
+// since reads take no lock (see store_map.go). The [Log] ensures that with
+// its lock.
 type store struct {
 	file *os.File
-	mu   sync.Mutex    // guards buf, size and the file's contents
-	buf  *bufio.Writer // writes to file
-	size uint64        // bytes in the store, counting those still in buf
+	mu   sync.Mutex // guards buf, size and the file's contents
+	// buf writes to file. It is made at the first append and dropped by
+	// flushAndFree when the log moves on to a new segment, so that only
+	// the active segment's store holds one (see [StoreBufferBytes]).
+	buf  *bufio.Writer
+	size uint64 // bytes in the store, counting those still in buf
 	// dirty says that the store was appended to or truncated since its last
 	// successful Sync: [Log.Sync] syncs only the stores that are.
 	dirty bool
-	// mmap maps the file read-only for reads, from its first byte; nil
-	// until the first read (see store_map.go).
-	mmap gommap.MMap
+	// view is what reads touch without the lock: a read-only mapping of
+	// the file, from its first byte, and how much of it the file holds;
+	// nil until the first read (see store_map.go).
+	view atomic.Pointer[storeView]
+	// retired are the mappings that larger ones replaced, kept until Close
+	// for the readers that may still be inside them.
+	retired []gommap.MMap
 }
 
 var _ io.ReaderAt = (*store)(nil)
+
+// StoreBufferBytes is the size of a store's buffer: appends reach the file
+// in writes of this size, or at the next read, flush or sync. 32 KiB holds
+// a batch of 64 records of 256 bytes (Raft hands [logStore.StoreLogs] up
+// to raft.Config.MaxAppendEntries entries at once, 64 by default), so that
+// such a batch reaches the file in one write before its sync: a 4 KiB
+// buffer took five. It is also the most that the process dying can lose
+// of a log that never syncs (Config.SyncEvery 0) and is not read. Only
+// the active segment's store has a buffer: a log of a thousand segments
+// holds one, not a thousand.
+const StoreBufferBytes = 32 << 10
 
 // newStore returns a store that appends to f, which must be open for reading
 // and writing in append mode. The store starts as large as f is; it does not
@@ -41,7 +64,6 @@ func newStore(f *os.File) (*store, error) {
 	}
 	return &store{
 		file: f,
-		buf:  bufio.NewWriter(f),
 		size: uint64(fi.Size()),
 	}, nil
 }
@@ -54,6 +76,9 @@ func newStore(f *os.File) (*store, error) {
 func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.buf == nil {
+		s.buf = bufio.NewWriterSize(s.file, StoreBufferBytes)
+	}
 	// AvailableBuffer is the free end of the buffer: appending the length
 	// there and writing it costs no allocation.
 	length := enc.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
@@ -77,76 +102,46 @@ func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
 // and pos: a length read from the file is never trusted with an allocation
 // larger than the store.
 func (s *store) Read(pos uint64) ([]byte, error) {
-	var p []byte
-	err := s.readFunc(pos, func(record []byte) error {
-		p = make([]byte, len(record))
-		copy(p, record)
-		return nil
-	})
-	return p, err
-}
-
-// readFunc calls fn with the record at pos, a position that [store.Append]
-// returned, and returns fn's error; it fails as [store.Read] does. The
-// slice fn gets is the store's own memory, valid only until fn returns:
-// fn must copy what it keeps. Reading a record this way costs no system
-// call and no allocation once the file is mapped.
-func (s *store) readFunc(pos uint64, fn func(record []byte) error) error {
-	if err := s.beginRead(); err != nil {
-		return err
-	}
-	defer s.endRead()
-	record, err := s.recordLocked(pos)
+	record, err := s.record(pos)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return fn(record)
+	p := make([]byte, len(record))
+	copy(p, record)
+	return p, nil
 }
 
-// beginRead locks the store for reading records with
-// [store.recordLocked] and writes the buffer to the file, so that every
-// record appended so far can be read from the mapping. On success the
-// caller must call [store.endRead] when it is done with the records; on
-// error the store is left unlocked. A reader of many records pays for the
-// lock once: see [segment.readRun].
-func (s *store) beginRead() error {
+// record returns the record at pos, a position that [store.Append]
+// returned, as the store's own memory, valid until the store is truncated
+// or closed; it fails as [store.Read] does. A record that the file holds
+// costs no lock, no system call and no allocation once the file is
+// mapped: only a record past the published view (see store_map.go) locks
+// the store and writes its buffer out.
+func (s *store) record(pos uint64) ([]byte, error) {
+	if v := s.view.Load(); v != nil {
+		if record, ok := v.record(pos); ok {
+			return record, nil
+		}
+	}
 	s.mu.Lock()
-	if err := s.buf.Flush(); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("read store: %w", err)
+	defer s.mu.Unlock()
+	v, err := s.viewLocked()
+	if err != nil {
+		return nil, err
 	}
-	return nil
-}
-
-// endRead unlocks the store that [store.beginRead] locked.
-func (s *store) endRead() {
-	s.mu.Unlock()
-}
-
-// recordLocked returns the record at pos, a position that [store.Append]
-// returned, as the store's own memory, valid until [store.endRead]; it
-// fails as [store.Read] does. Callers must be between beginRead and
-// endRead.
-func (s *store) recordLocked(pos uint64) ([]byte, error) {
 	if pos >= s.size {
 		return nil, io.EOF
 	}
 	if s.size-pos < lenWidth {
 		return nil, corruptAt(s.file.Name(), pos, "%d bytes cannot hold a record's length", s.size-pos)
 	}
-	length, err := s.mapped(pos, pos+lenWidth)
-	if err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
-	}
-	n := enc.Uint64(length)
-	// n comes from the file: check it against what the store holds before
-	// using it, or a torn or damaged length could ask for exabytes.
-	if left := s.size - pos - lenWidth; n > left {
-		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, left)
-	}
-	record, err := s.mapped(pos+lenWidth, pos+lenWidth+n)
-	if err != nil {
-		return nil, fmt.Errorf("read store: %w", err)
+	// The length comes from the file: the view checked it against what the
+	// store holds before using it, or a torn or damaged length could ask
+	// for exabytes.
+	record, ok := v.record(pos)
+	if !ok {
+		n := enc.Uint64(v.mmap[pos : pos+lenWidth])
+		return nil, corruptAt(s.file.Name(), pos, "the record claims %d bytes, but only %d follow", n, s.size-pos-lenWidth)
 	}
 	return record, nil
 }
@@ -156,10 +151,33 @@ func (s *store) recordLocked(pos uint64) ([]byte, error) {
 func (s *store) ReadAt(p []byte, off int64) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return 0, fmt.Errorf("read store: %w", err)
 	}
 	return s.file.ReadAt(p, off)
+}
+
+// flushLocked writes the buffer, if the store has one, to the file.
+// Callers must hold s.mu.
+func (s *store) flushLocked() error {
+	if s.buf == nil {
+		return nil
+	}
+	return s.buf.Flush()
+}
+
+// flushAndFree is [store.Flush], and then frees the buffer: the log calls
+// it when it leaves the segment for a new one, which takes the appends from
+// then on. An append to the store (a rewind can make it the last segment
+// again) makes a new buffer.
+func (s *store) flushAndFree() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.flushLocked(); err != nil {
+		return fmt.Errorf("flush store: %w", err)
+	}
+	s.buf = nil
+	return nil
 }
 
 // Flush writes the buffer to the file. The records appended so far then
@@ -168,7 +186,7 @@ func (s *store) ReadAt(p []byte, off int64) (int, error) {
 func (s *store) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("flush store: %w", err)
 	}
 	return nil
@@ -180,7 +198,7 @@ func (s *store) Flush() error {
 func (s *store) Sync() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
 	if err := s.file.Sync(); err != nil {
@@ -215,9 +233,11 @@ func (s *store) Truncate(size uint64) error {
 	if size > s.size {
 		return fmt.Errorf("truncate store %s to %d bytes: it has only %d", s.file.Name(), size, s.size)
 	}
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("truncate store: %w", err)
 	}
+	// Readers must not see the bytes that are about to go.
+	s.shrinkView(size)
 	if err := s.file.Truncate(int64(size)); err != nil {
 		return fmt.Errorf("truncate store: %w", err)
 	}
@@ -233,7 +253,7 @@ func (s *store) Truncate(size uint64) error {
 func (s *store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
+	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	if err := s.unmap(); err != nil {

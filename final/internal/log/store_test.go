@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
 
 // openStore opens the store file name in dir, closing it when the test ends.
@@ -160,4 +162,37 @@ func TestStoreReadRejectsGarbageLength(t *testing.T) {
 		_, err := s.Read(0)
 		require.ErrorIs(t, err, ErrCorrupt)
 	})
+}
+
+// TestOnlyTheActiveStoreHasABuffer checks that a log keeps one store
+// buffer, the active segment's, however many segments it has, and that
+// a rewind into an earlier segment, which makes it active again, gives it
+// a buffer again for its appends.
+func TestOnlyTheActiveStoreHasABuffer(t *testing.T) {
+	var c Config
+	c.Segment.MaxIndexBytes = 3 * entWidth
+	l, err := NewLog(t.TempDir(), c)
+	require.NoError(t, err)
+	closeOnCleanup(t, l)
+	for i := range 10 {
+		_, err := l.Append(&api.Record{Value: []byte{byte(i)}})
+		require.NoError(t, err)
+	}
+	require.Greater(t, len(l.segments), 2)
+	for _, s := range l.segments[:len(l.segments)-1] {
+		require.Nil(t, s.store.buf, "segment %d is not the active one", s.baseOffset)
+	}
+
+	require.NoError(t, l.truncateFrom(4))
+	_, err = l.Append(&api.Record{Value: []byte{40}})
+	require.NoError(t, err)
+	for off := range uint64(5) {
+		r, err := l.Read(off)
+		require.NoError(t, err)
+		want := byte(off)
+		if off == 4 {
+			want = 40
+		}
+		require.Equal(t, []byte{want}, r.Value)
+	}
 }

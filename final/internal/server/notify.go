@@ -1,7 +1,7 @@
 package server
 
 import (
-	"sync"
+	"sync/atomic"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
@@ -17,8 +17,11 @@ var _ CommitLog = (*notifyingLog)(nil)
 type notifyingLog struct {
 	CommitLog
 
-	mu       sync.Mutex    // guards appended
-	appended chan struct{} // closed by the next Append; nil while nobody waits
+	// appended holds the channel that the next Append closes; nil while
+	// nobody waits. It is atomic, not behind a lock, because every append
+	// looks at it: with many producers a lock there is one more they queue
+	// for.
+	appended atomic.Pointer[chan struct{}]
 }
 
 // newNotifyingLog wraps commitLog.
@@ -47,11 +50,14 @@ func (l *notifyingLog) AppendFrom(producerID string, sequence uint64, record *ap
 func (l *notifyingLog) wake() {
 	// Wake the waiters even after an error: the log may have stored the
 	// record anyway, and a waiter that finds nothing new waits again.
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.appended != nil {
-		close(l.appended)
-		l.appended = nil
+	// Loading first keeps the cache line shared while nobody waits. A
+	// waiter that stores its channel after this load took it before
+	// reading the log, so it reads the record just appended.
+	if l.appended.Load() == nil {
+		return
+	}
+	if c := l.appended.Swap(nil); c != nil {
+		close(*c)
 	}
 }
 
@@ -73,10 +79,14 @@ func (l *notifyingLog) nextAppend() <-chan struct{} {
 	if n, ok := underlying(l.CommitLog).(appendNotifier); ok {
 		return n.NextAppend()
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.appended == nil {
-		l.appended = make(chan struct{})
+	for {
+		if c := l.appended.Load(); c != nil {
+			return *c
+		}
+		c := make(chan struct{})
+		if l.appended.CompareAndSwap(nil, &c) {
+			return c
+		}
+		// Another waiter stored its channel first: share that one.
 	}
-	return l.appended
 }
