@@ -46,10 +46,12 @@ type battery struct {
 	readers  int // linearizable readers beside the queue: see Queue.Readers
 }
 
-// The battery's sizes. The CI size fits about two minutes on a loaded
-// 2-core machine; the long one is the size the design asks for.
+// The battery's sizes. At CI size it is one of the three runs of 60 s
+// under mixed faults that the design asks of CI, each with at least 5,000
+// acknowledged produces; the other two are TestQueueUnderPartitions'.
+// The long size is three runs of its own.
 var (
-	ciBattery   = battery{runs: []batteryRun{{3, 40 * time.Second}, {5, 40 * time.Second}}, minAcked: 2000}
+	ciBattery   = battery{runs: []batteryRun{{3, 60 * time.Second}}, minAcked: 5000}
 	longBattery = battery{runs: []batteryRun{{3, 60 * time.Second}, {5, 60 * time.Second}, {3, 60 * time.Second}}, minAcked: 5000}
 )
 
