@@ -86,24 +86,40 @@ func putLogFields(fields *[]zap.Field) {
 }
 
 // codeOf returns the status code a client gets when a handler returns err,
-// as gRPC works it out: the code of a status error, Canceled or
-// DeadlineExceeded for a context's error (a stream whose client went away),
-// Unknown for any other error, OK for nil.
+// as gRPC works it out: see [statusOf].
 func codeOf(err error) codes.Code {
+	return statusOf(err).Code()
+}
+
+// statusOf returns the status a client gets when a handler returns err,
+// as gRPC works it out: err's own status, Canceled or DeadlineExceeded for
+// a context's error (a stream whose client went away), Unknown for any
+// other error, OK for nil.
+func statusOf(err error) *status.Status {
 	if st, ok := status.FromError(err); ok {
-		return st.Code()
+		return st
 	}
-	return status.FromContextError(err).Code()
+	return status.FromContextError(err)
 }
 
 // levelOf is the level of the line for a call that ended with code: Info
 // when it succeeded or the client was refused or went away (the client's
 // business), Error when the server failed (an operator's business).
 func levelOf(code codes.Code) zapcore.Level {
+	if serverFault(code) {
+		return zapcore.ErrorLevel
+	}
+	return zapcore.InfoLevel
+}
+
+// serverFault reports whether a call that ended with code failed through
+// the server's fault rather than the client's: the codes that OpenTelemetry's
+// conventions count as a server span's errors.
+func serverFault(code codes.Code) bool {
 	switch code {
 	case codes.Unknown, codes.DeadlineExceeded, codes.Unimplemented, codes.Internal, codes.Unavailable, codes.DataLoss:
-		return zapcore.ErrorLevel
+		return true
 	default:
-		return zapcore.InfoLevel
+		return false
 	}
 }
