@@ -207,8 +207,10 @@ func (l *Log) appendEncoded(record *api.Record, e *encodedRecord) (off uint64, f
 		// on appends waits for the disk anyway, and a roll is rare.
 		werr := full.store.writeFull(full.bytes)
 		full.bytes = nil
-		if err == nil {
-			err = werr
+		if err == nil && werr != nil {
+			// The record is stored; the records before it failed to reach
+			// the file.
+			return off, full, werr
 		}
 	}
 	if err != nil {
