@@ -195,6 +195,21 @@ type BatchReader interface {
 	ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error)
 }
 
+// EncodedBatchReader is a CommitLog that hands consecutive records over in
+// their protobuf encoding, as it stores them, after checking them as a
+// read does: ConsumeStream writes them into its messages as they are,
+// rather than decoding each record and encoding it again. internal/log's
+// Log and DistributedLog are. ConsumeStream reads with [BatchReader], or
+// Read, from a log that is not, and encodes the records itself.
+type EncodedBatchReader interface {
+	// ReadBatchEncoded hands each the records ReadBatch would return, in
+	// order, each in its encoding (api.Record's wire format), and returns
+	// how many: at least one, or the error Read would return for off.
+	// encoded is valid only until each returns, and each must not call
+	// the log.
+	ReadBatchEncoded(off uint64, maxRecords, maxValueBytes int, each func(encoded []byte)) (int, error)
+}
+
 // Authorizer is what the server needs from an ACL. internal/auth's
 // *Authorizer is one. It must be safe for concurrent use.
 type Authorizer interface {

@@ -49,16 +49,21 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		}
 	}
 	off := req.GetOffset() // the position is ours to move, not the client's
+	// One message for the whole stream: the server's codec has copied its
+	// bytes into a buffer of gRPC's when SendMsg returns (see codec), so
+	// the next read may overwrite them, and a stream allocates nothing per
+	// message once its buffer has grown.
+	res := &encodedResponse{}
 	for {
 		// Before the read: an append that lands after it still closes
 		// this channel, so the wait below cannot miss it.
 		appended := s.log.nextAppend()
-		records, err := s.readFrom(off, req.GetMaxBatch())
-		if len(records) > 0 {
-			if err := stream.Send(consumeResponse(records, req.GetMaxBatch())); err != nil {
+		n, err := s.readInto(res, off, req.GetMaxBatch())
+		if n > 0 {
+			if err := stream.SendMsg(res); err != nil {
 				return err
 			}
-			off += uint64(len(records))
+			off += uint64(n)
 			continue
 		}
 		var outOfRange api.ErrOffsetOutOfRange
