@@ -1,13 +1,11 @@
 package server
 
 import (
+	"math/bits"
+
 	"google.golang.org/grpc/encoding"
 	protocodec "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
-	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/reflect/protoreflect"
-
-	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
 
 // codec is the server's gRPC codec: gRPC's own protobuf codec, which
@@ -15,16 +13,19 @@ import (
 // the server has encoded itself ([encodedResponse]), whose bytes it sends
 // as they are. NewGRPCServer installs it with grpc.ForceServerCodecV2; it
 // has the name of the codec it wraps, "proto", so clients see no change.
+// A caller's own ForceServerCodec would replace it, and ConsumeStream would
+// then fail at its first message.
 type codec struct{ encoding.CodecV2 }
 
 // newCodec returns the server's codec around gRPC's protobuf codec.
 func newCodec() codec { return codec{encoding.GetCodecV2(protocodec.Name)} }
 
 // Marshal implements encoding.CodecV2. An encodedResponse's bytes are
-// copied into a buffer of gRPC's pool, as gRPC's codec marshals a message
-// into one: gRPC writes the buffer to the connection after SendMsg has
-// returned and then puts it back, while the stream that sent the message
-// reuses its own bytes for the next one.
+// copied into a buffer of the response's own pool, as gRPC's codec
+// marshals a message into a buffer of gRPC's pool: gRPC writes the buffer
+// to the connection after SendMsg has returned and then puts it back,
+// while the stream that sent the message reuses its own bytes for the
+// next one.
 func (c codec) Marshal(v any) (mem.BufferSlice, error) {
 	res, ok := v.(*encodedResponse)
 	if !ok {
@@ -33,43 +34,47 @@ func (c codec) Marshal(v any) (mem.BufferSlice, error) {
 	if mem.IsBelowBufferPoolingThreshold(len(res.encoded)) {
 		return mem.BufferSlice{mem.SliceBuffer(append([]byte(nil), res.encoded...))}, nil
 	}
-	pool := mem.DefaultBufferPool()
-	buf := pool.Get(len(res.encoded))
+	buf := res.buffers.Get(len(res.encoded))
 	copy(*buf, res.encoded)
-	return mem.BufferSlice{mem.NewBuffer(buf, pool)}, nil
+	return mem.BufferSlice{mem.NewBuffer(buf, res.buffers)}, nil
 }
 
-// encodedResponse is an api.ConsumeResponse in its wire format, built from
-// records that are already encoded, as the log stores them (see
-// [EncodedBatchReader]): a record field of a message is its tag, its
-// length and the record's encoding, so the server writes the log's bytes
-// into the message and nothing decodes or encodes the records. A client
-// decodes it as any ConsumeResponse. A ConsumeStream keeps one and reuses
-// its memory for every message it sends.
-type encodedResponse struct {
-	encoded []byte
+// streamBuffers is a mem.BufferPool for the messages of one stream: gRPC
+// puts a buffer back once it has written it, and one of the stream's next
+// messages takes it again. It keeps at most two, which is what a stream
+// has in flight while gRPC writes one message and the stream makes the
+// next; more go to the garbage collector, as all do when the stream ends.
+// gRPC's default pool would do, but it clears the whole of a buffer it
+// hands out, of one of few sizes (1 MiB to send a message of 70 KB), and
+// a garbage collection empties it; Marshal overwrites every byte it asks
+// for and gRPC reads no further, so these are handed out as they come
+// back.
+type streamBuffers chan *[]byte
+
+// newStreamBuffers returns an empty pool.
+func newStreamBuffers() streamBuffers { return make(streamBuffers, 2) }
+
+// Get implements mem.BufferPool.
+func (p streamBuffers) Get(length int) *[]byte {
+	select {
+	case buf := <-p:
+		if cap(*buf) >= length {
+			*buf = (*buf)[:length]
+			return buf
+		}
+		// Too small: left to the garbage collector.
+	default:
+	}
+	// A capacity rounded up to a power of two fits the next messages of
+	// about the same size.
+	buf := make([]byte, length, 1<<bits.Len(uint(max(length, 1)-1)))
+	return &buf
 }
 
-// The numbers of api.ConsumeResponse's fields, from its descriptor, so
-// that they follow the .proto file.
-var (
-	consumeResponseFields = (&api.ConsumeResponse{}).ProtoReflect().Descriptor().Fields()
-	recordField           = consumeResponseFields.ByName("record").Number()
-	recordsField          = consumeResponseFields.ByName("records").Number()
-)
-
-// reset empties res for the next message.
-func (res *encodedResponse) reset() { res.encoded = res.encoded[:0] }
-
-// addRecords appends the encoded record to res's records.
-func (res *encodedResponse) addRecords(record []byte) { res.add(recordsField, record) }
-
-// addRecord sets res's record to the encoded record. A message takes one:
-// a second would merge into the first when decoded.
-func (res *encodedResponse) addRecord(record []byte) { res.add(recordField, record) }
-
-// add appends the encoded record to res as field.
-func (res *encodedResponse) add(field protoreflect.FieldNumber, record []byte) {
-	res.encoded = protowire.AppendTag(res.encoded, field, protowire.BytesType)
-	res.encoded = protowire.AppendBytes(res.encoded, record)
+// Put implements mem.BufferPool.
+func (p streamBuffers) Put(buf *[]byte) {
+	select {
+	case p <- buf:
+	default:
+	}
 }

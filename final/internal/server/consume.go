@@ -53,7 +53,7 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 	// bytes into a buffer of gRPC's when SendMsg returns (see codec), so
 	// the next read may overwrite them, and a stream allocates nothing per
 	// message once its buffer has grown.
-	res := &encodedResponse{}
+	res := newEncodedResponse()
 	for {
 		// Before the read: an append that lands after it still closes
 		// this channel, so the wait below cannot miss it.

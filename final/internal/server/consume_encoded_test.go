@@ -89,7 +89,7 @@ func TestEncodedResponseDecodes(t *testing.T) {
 		return decoded
 	}
 
-	res := &encodedResponse{}
+	res := newEncodedResponse()
 	for _, r := range records {
 		res.addRecords(encode(r))
 	}
@@ -98,4 +98,34 @@ func TestEncodedResponseDecodes(t *testing.T) {
 	res.reset()
 	res.addRecord(encode(records[1]))
 	require.True(t, proto.Equal(&api.ConsumeResponse{Record: records[1]}, decode(res)), "after reset, a message holds only what was added since")
+}
+
+// TestStreamBuffers checks that a stream's pool hands out buffers of the
+// length asked for, reuses one put back that is large enough, uncleared,
+// never hands out one too small, and keeps no more than two.
+func TestStreamBuffers(t *testing.T) {
+	p := newStreamBuffers()
+	buf := p.Get(70_000)
+	require.Len(t, *buf, 70_000)
+	require.Equal(t, 1<<17, cap(*buf), "capacities are rounded up to a power of two")
+	require.Len(t, *p.Get(1), 1)
+
+	(*buf)[0] = 'x'
+	p.Put(buf)
+	again := p.Get(100_000)
+	require.Same(t, buf, again, "a buffer put back is handed out again")
+	require.Len(t, *again, 100_000)
+	require.Equal(t, byte('x'), (*again)[0], "a reused buffer is not cleared")
+
+	p.Put(again)
+	bigger := p.Get(1 << 18)
+	require.NotSame(t, again, bigger, "a pooled buffer too small for the length must not be handed out")
+	require.Len(t, *bigger, 1<<18)
+
+	for range 3 {
+		p.Put(p.Get(10_000))
+		b := make([]byte, 10_000)
+		p.Put(&b)
+	}
+	require.Len(t, p, 2, "the pool keeps two buffers at most")
 }
