@@ -49,11 +49,14 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		}
 	}
 	off := req.GetOffset() // the position is ours to move, not the client's
-	// One message for the whole stream: the server's codec has copied its
-	// bytes into a buffer of gRPC's when SendMsg returns (see codec), so
-	// the next read may overwrite them, and a stream allocates nothing per
-	// message once its buffer has grown.
-	res := newEncodedResponse()
+	// One message for the whole stream, which carries its records in
+	// records, or, when the client asked for no batches (max_batch zero),
+	// one in record, for clients that know only that field. The server's
+	// codec has copied its bytes into a buffer for gRPC when SendMsg
+	// returns (see codec), so the next read may overwrite them: once the
+	// message has grown, the stream's reads and messages allocate nothing
+	// but the few objects gRPC makes to send any message.
+	res := newEncodedResponse(req.GetMaxBatch() > 0)
 	for {
 		// Before the read: an append that lands after it still closes
 		// this channel, so the wait below cannot miss it.

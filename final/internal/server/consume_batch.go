@@ -23,18 +23,12 @@ const (
 // readInto reads the records from offset off on that the log holds now, at
 // most maxBatch (at least one, at most MaxStreamBatchRecords) and within
 // MaxStreamBatchBytes, into res, which it empties first: what the next
-// message carries, in records, or, when maxBatch is zero, one record in
-// record, for clients that know only that field. It returns how many
-// records res carries, at least one, or the error that stopped the first
-// read.
+// message carries. It returns how many records res carries, at least one,
+// or the error that stopped the first read.
 func (s *grpcServer) readInto(res *encodedResponse, off uint64, maxBatch uint32) (int, error) {
 	res.reset()
-	add := res.addRecords
-	if maxBatch == 0 {
-		add = res.addRecord
-	}
 	limit := min(max(int(maxBatch), 1), MaxStreamBatchRecords)
-	return readBatchEncoded(s.log.CommitLog, off, limit, MaxStreamBatchBytes, add)
+	return readBatchEncoded(s.log.CommitLog, off, limit, MaxStreamBatchBytes, res.add)
 }
 
 // readBatchEncoded reads as [EncodedBatchReader.ReadBatchEncoded] does:

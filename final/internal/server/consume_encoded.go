@@ -18,11 +18,27 @@ type encodedResponse struct {
 	encoded []byte
 	// buffers are what codec copies encoded into for gRPC.
 	buffers streamBuffers
+	// add appends an encoded record to the message: to its records, or,
+	// for a client that asked for no batches, as its record (a message
+	// then takes one: a second would merge into the first when decoded).
+	// A field rather than a method value, which would be allocated at
+	// every message.
+	add func(record []byte)
 }
 
-// newEncodedResponse returns an empty message.
-func newEncodedResponse() *encodedResponse {
-	return &encodedResponse{buffers: newStreamBuffers()}
+// newEncodedResponse returns an empty message whose add appends to its
+// records if batched, and sets its record otherwise.
+func newEncodedResponse(batched bool) *encodedResponse {
+	res := &encodedResponse{buffers: newStreamBuffers()}
+	tag := recordTag
+	if batched {
+		tag = recordsTag
+	}
+	res.add = func(record []byte) {
+		res.encoded = append(res.encoded, tag...)
+		res.encoded = protowire.AppendBytes(res.encoded, record)
+	}
+	return res
 }
 
 // The tags of api.ConsumeResponse's record fields, with their numbers
@@ -40,16 +56,3 @@ func bytesTag(field protoreflect.FieldNumber) []byte {
 
 // reset empties res for the next message.
 func (res *encodedResponse) reset() { res.encoded = res.encoded[:0] }
-
-// addRecords appends the encoded record to res's records.
-func (res *encodedResponse) addRecords(record []byte) { res.add(recordsTag, record) }
-
-// addRecord sets res's record to the encoded record. A message takes one:
-// a second would merge into the first when decoded.
-func (res *encodedResponse) addRecord(record []byte) { res.add(recordTag, record) }
-
-// add appends the encoded record to res as the field of tag.
-func (res *encodedResponse) add(tag, record []byte) {
-	res.encoded = append(res.encoded, tag...)
-	res.encoded = protowire.AppendBytes(res.encoded, record)
-}

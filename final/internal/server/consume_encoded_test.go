@@ -89,15 +89,18 @@ func TestEncodedResponseDecodes(t *testing.T) {
 		return decoded
 	}
 
-	res := newEncodedResponse()
+	res := newEncodedResponse(true)
 	for _, r := range records {
-		res.addRecords(encode(r))
+		res.add(encode(r))
 	}
 	require.True(t, proto.Equal(&api.ConsumeResponse{Records: records}, decode(res)))
-
 	res.reset()
-	res.addRecord(encode(records[1]))
-	require.True(t, proto.Equal(&api.ConsumeResponse{Record: records[1]}, decode(res)), "after reset, a message holds only what was added since")
+	res.add(encode(records[0]))
+	require.True(t, proto.Equal(&api.ConsumeResponse{Records: records[:1]}, decode(res)), "after reset, a message holds only what was added since")
+
+	single := newEncodedResponse(false)
+	single.add(encode(records[1]))
+	require.True(t, proto.Equal(&api.ConsumeResponse{Record: records[1]}, decode(single)), "unbatched, the record goes in record")
 }
 
 // TestStreamBuffers checks that a stream's pool hands out buffers of the
