@@ -41,9 +41,11 @@ func (l *Log) ReadInto(off uint64, record *api.Record) error {
 // maxRecords says), stopping after the record whose value brings the
 // values read to maxValueBytes or more. It reads them under one lock and
 // allocates little per batch rather than per record (see
-// [segment.readRun]), which makes it the way to read the log in order:
-// ConsumeStream reads with it. The records share memory: keep them, or
-// let them go, together; do not modify them.
+// [segment.readRun]), which makes it the way to read the log in order
+// into records ([Log.ReadBatchEncoded] hands the same records, encoded,
+// to a reader that sends them on).
+// The records share memory: keep them, or let them go, together; do not
+// modify them.
 //
 // It returns at least one record, or an error as [Log.Read] would for off:
 // [ErrOffsetOutOfRange] when the log does not hold off. A later record that

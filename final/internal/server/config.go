@@ -186,7 +186,8 @@ func appendFrom(l CommitLog, producerID string, sequence uint64, record *api.Rec
 
 // BatchReader is a CommitLog that reads consecutive records in one call,
 // more cheaply than one Read each. internal/log's Log and DistributedLog
-// are. ConsumeStream uses it when the log is one, and Read otherwise.
+// are. ConsumeStream uses it when the log is one but not an
+// [EncodedBatchReader], and Read when it is neither.
 type BatchReader interface {
 	// ReadBatch returns the records from offset off on that the log holds
 	// now: at least one, at most maxRecords, stopping after the record
