@@ -259,6 +259,13 @@ func (l *DistributedLog) ReadBatch(off uint64, maxRecords, maxValueBytes int) ([
 	return l.log.ReadBatch(off, maxRecords, maxValueBytes)
 }
 
+// ReadBatchEncoded hands the records [DistributedLog.ReadBatch] would
+// return to each in their protobuf encoding, as [Log.ReadBatchEncoded]
+// does; like Read, it may lag on a follower.
+func (l *DistributedLog) ReadBatchEncoded(off uint64, maxRecords, maxValueBytes int, each func(encoded []byte)) (int, error) {
+	return l.log.ReadBatchEncoded(off, maxRecords, maxValueBytes, each)
+}
+
 // LowestOffset returns the offset of the first record this server holds.
 // It rises as Config.Retention drops old segments, and may differ a little
 // between servers (see [Retention]).

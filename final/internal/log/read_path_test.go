@@ -111,16 +111,19 @@ func TestUnmarshalRecordMatchesProto(t *testing.T) {
 		return p
 	}
 	inputs := map[string][]byte{
-		"empty":               nil,
-		"value and offset":    marshal(&api.Record{Value: []byte("hello"), Offset: 42}),
-		"raft entry":          marshal(&api.Record{Value: []byte("x"), Offset: 7, Term: 3, Type: 2}),
-		"origin (field 5)":    marshal(&api.Record{Value: []byte("x"), Origin: "ch07"}),
-		"repeated value":      append(marshal(&api.Record{Value: []byte("first")}), marshal(&api.Record{Value: []byte("last")})...),
-		"unknown field":       protowire.AppendVarint(protowire.AppendTag(marshal(&api.Record{Offset: 1}), 99, protowire.VarintType), 5),
-		"offset as bytes":     protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), []byte("no")),
-		"truncated value":     marshal(&api.Record{Value: []byte("hello")})[:4],
-		"type over 32 bits":   protowire.AppendVarint(protowire.AppendTag(nil, 4, protowire.VarintType), 1<<33+5),
-		"not protobuf at all": []byte{0xff, 0xff, 0xff},
+		"empty":                nil,
+		"value and offset":     marshal(&api.Record{Value: []byte("hello"), Offset: 42}),
+		"raft entry":           marshal(&api.Record{Value: []byte("x"), Offset: 7, Term: 3, Type: 2}),
+		"origin (field 5)":     marshal(&api.Record{Value: []byte("x"), Origin: "ch07"}),
+		"repeated value":       append(marshal(&api.Record{Value: []byte("first")}), marshal(&api.Record{Value: []byte("last")})...),
+		"unknown field":        protowire.AppendVarint(protowire.AppendTag(marshal(&api.Record{Offset: 1}), 99, protowire.VarintType), 5),
+		"offset as bytes":      protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), []byte("no")),
+		"truncated value":      marshal(&api.Record{Value: []byte("hello")})[:4],
+		"type over 32 bits":    protowire.AppendVarint(protowire.AppendTag(nil, 4, protowire.VarintType), 1<<33+5),
+		"not protobuf at all":  []byte{0xff, 0xff, 0xff},
+		"two-byte varints":     marshal(&api.Record{Value: bytes.Repeat([]byte{7}, 200), Offset: 300}),
+		"three-byte offset":    marshal(&api.Record{Value: bytes.Repeat([]byte{7}, 256), Offset: 50_000}),
+		"torn two-byte varint": {0x10, 0x80},
 	}
 	for name, p := range inputs {
 		t.Run(name, func(t *testing.T) {
@@ -128,6 +131,7 @@ func TestUnmarshalRecordMatchesProto(t *testing.T) {
 			wantErr := proto.Unmarshal(p, want)
 			got := &api.Record{Value: []byte("stale"), Offset: 99}
 			gotErr := unmarshalRecord(p, got, nil)
+			requireHeaderMatches(t, p, want, wantErr)
 			if wantErr != nil {
 				require.Error(t, gotErr)
 				return
@@ -145,6 +149,7 @@ func FuzzUnmarshalRecord(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0x0a, 0x02, 'h', 'i', 0x10, 0x05})
 	f.Add([]byte{0x20, 0x80, 0x80, 0x80, 0x80, 0x20})
+	f.Add([]byte{0x0a, 0x80, 0x02, 0x10, 0xd0, 0x86, 0x03})
 	f.Fuzz(func(t *testing.T, p []byte) {
 		want := &api.Record{}
 		wantErr := proto.Unmarshal(p, want)
@@ -154,7 +159,24 @@ func FuzzUnmarshalRecord(f *testing.F) {
 		if wantErr == nil {
 			require.True(t, proto.Equal(want, got))
 		}
+		requireHeaderMatches(t, p, want, wantErr)
 	})
+}
+
+// requireHeaderMatches checks that recordHeader, which the encoded reads
+// check records with, agrees with proto.Unmarshal on p: it fails when
+// proto.Unmarshal failed (wantErr), and otherwise finds the offset and the
+// length of the value of the record proto.Unmarshal decoded (want).
+func requireHeaderMatches(t *testing.T, p []byte, want *api.Record, wantErr error) {
+	t.Helper()
+	offset, valueLen, err := recordHeader(p)
+	if wantErr != nil {
+		require.Error(t, err, "proto.Unmarshal failed: %v", wantErr)
+		return
+	}
+	require.NoError(t, err)
+	require.Equal(t, want.GetOffset(), offset)
+	require.Equal(t, len(want.GetValue()), valueLen)
 }
 
 // TestReadAllocations bounds what reading one record allocates: the record

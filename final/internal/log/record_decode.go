@@ -33,8 +33,44 @@ func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
 // says), leaves it nil when empty, and lets the last of repeated fields
 // win.
 func decodeRecord(p []byte, record *api.Record, into []byte) bool {
-	var value []byte
-	var offset, term, typ uint64
+	fields, ok := scanRecord(p)
+	if !ok {
+		return false
+	}
+	// proto.Unmarshal leaves an empty value nil.
+	var copied []byte
+	switch {
+	case len(fields.value) == 0:
+	case cap(into) >= len(fields.value):
+		copied = into[:len(fields.value)]
+		copy(copied, fields.value)
+	default:
+		copied = make([]byte, len(fields.value))
+		copy(copied, fields.value)
+	}
+	// What proto.Reset does, without its indirections.
+	*record = api.Record{
+		Value:  copied,
+		Offset: fields.offset,
+		Term:   fields.term,
+		Type:   uint32(fields.typ),
+	}
+	return true
+}
+
+// recordFields are the fields of a marshalled api.Record that scanRecord
+// found. value is p's memory, not a copy.
+type recordFields struct {
+	value             []byte
+	offset, term, typ uint64
+}
+
+// scanRecord finds the fields of the marshalled record p if p holds only
+// fields 1 to 4 of api.Record, each with its wire type and a one-byte tag,
+// and reports whether it does: the fields decodeRecord decodes, and those
+// a reader that passes p on as it is checks (see [recordHeader]).
+func scanRecord(p []byte) (recordFields, bool) {
+	var f recordFields
 	// i walks p: an index rather than p re-sliced at every field, which
 	// keeps the loop in registers.
 	for i := 0; i < len(p); {
@@ -42,52 +78,55 @@ func decodeRecord(p []byte, record *api.Record, into []byte) bool {
 		// wire type. Anything else is proto.Unmarshal's to decode.
 		tag := p[i]
 		// Every field has a varint after its tag: its value, or its
-		// length. One byte is the common case, decoded here inline.
+		// length. One or two bytes are the common cases (a value shorter
+		// than 16 KiB, an offset below 16,384), decoded here inline.
 		var v uint64
 		next := i + 1
-		if next < len(p) && p[next] < 0x80 {
+		switch {
+		case next < len(p) && p[next] < 0x80:
 			v, next = uint64(p[next]), next+1
-		} else if v, next = varintAt(p, next); next < 0 {
-			return false
+		case next+1 < len(p) && p[next+1] < 0x80:
+			v, next = uint64(p[next]&0x7f)|uint64(p[next+1])<<7, next+2
+		default:
+			if v, next = varintAt(p, next); next < 0 {
+				return f, false
+			}
 		}
 		switch tag {
 		case tagValue:
 			if v > uint64(len(p)-next) {
-				return false
+				return f, false
 			}
 			i = next + int(v)
-			value = p[next:i]
+			f.value = p[next:i]
 			continue
 		case tagOffset:
-			offset = v
+			f.offset = v
 		case tagTerm:
-			term = v
+			f.term = v
 		case tagType:
-			typ = v
+			f.typ = v
 		default:
-			return false
+			return f, false
 		}
 		i = next
 	}
-	// proto.Unmarshal leaves an empty value nil.
-	var copied []byte
-	switch {
-	case len(value) == 0:
-	case cap(into) >= len(value):
-		copied = into[:len(value)]
-		copy(copied, value)
-	default:
-		copied = make([]byte, len(value))
-		copy(copied, value)
+	return f, true
+}
+
+// recordHeader returns the offset of the marshalled record p and the
+// length of its value, as unmarshalRecord would decode them, without
+// copying the value. A record scanRecord cannot read goes to
+// proto.Unmarshal, which allocates.
+func recordHeader(p []byte) (offset uint64, valueLen int, err error) {
+	if f, ok := scanRecord(p); ok {
+		return f.offset, len(f.value), nil
 	}
-	// What proto.Reset does, without its indirections.
-	*record = api.Record{
-		Value:  copied,
-		Offset: offset,
-		Term:   term,
-		Type:   uint32(typ),
+	var record api.Record
+	if err := proto.Unmarshal(p, &record); err != nil {
+		return 0, 0, err
 	}
-	return true
+	return record.Offset, len(record.Value), nil
 }
 
 // The one-byte tags of api.Record's fields 1 to 4.

@@ -89,26 +89,43 @@ func (s *segment) readRun(off uint64, maxRecords, maxValueBytes int, records []*
 // decode decodes the record at offset off, which the segment holds, into
 // record, as [segment.readInto] does.
 func (s *segment) decode(off uint64, record *api.Record, into []byte) error {
-	_, pos, err := s.index.Read(int64(off - s.baseOffset))
-	if err != nil {
-		return err
-	}
-	stored, err := s.store.record(pos)
+	p, pos, err := s.stored(off)
 	if err != nil {
 		return err
 	}
 	// The record is decoded straight from the store's memory:
 	// unmarshalRecord copies the bytes it keeps, so nothing refers to that
 	// memory once the read returns.
-	p, err := unseal(stored, s.config.Segment.Checksum)
-	if err != nil {
-		return &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
-	}
 	if err := unmarshalRecord(p, record, into); err != nil {
 		return corruptAt(s.store.Name(), pos, "record %d: %w", off, err)
 	}
-	if record.Offset != off {
-		return corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, record.Offset, off)
+	return s.checkOffset(off, record.Offset, pos)
+}
+
+// stored returns the marshalled record at offset off, which the segment
+// holds, and its position in the store, once its checksum has matched.
+// The bytes are the store's memory.
+func (s *segment) stored(off uint64) ([]byte, uint64, error) {
+	_, pos, err := s.index.Read(int64(off - s.baseOffset))
+	if err != nil {
+		return nil, 0, err
+	}
+	sealed, err := s.store.record(pos)
+	if err != nil {
+		return nil, 0, err
+	}
+	p, err := unseal(sealed, s.config.Segment.Checksum)
+	if err != nil {
+		return nil, 0, &CorruptError{File: s.store.Name(), Pos: pos, Err: fmt.Errorf("record %d: %w", off, err)}
+	}
+	return p, pos, nil
+}
+
+// checkOffset returns an error if the record at pos, which the index entry
+// for offset off points at, holds another offset (got).
+func (s *segment) checkOffset(off, got, pos uint64) error {
+	if got != off {
+		return corruptAt(s.store.Name(), pos, "index entry %d points at record %d, not %d", off-s.baseOffset, got, off)
 	}
 	return nil
 }

@@ -186,13 +186,29 @@ func appendFrom(l CommitLog, producerID string, sequence uint64, record *api.Rec
 
 // BatchReader is a CommitLog that reads consecutive records in one call,
 // more cheaply than one Read each. internal/log's Log and DistributedLog
-// are. ConsumeStream uses it when the log is one, and Read otherwise.
+// are. ConsumeStream uses it when the log is one but not an
+// [EncodedBatchReader], and Read when it is neither.
 type BatchReader interface {
 	// ReadBatch returns the records from offset off on that the log holds
 	// now: at least one, at most maxRecords, stopping after the record
 	// whose value brings the values to maxValueBytes or more. When it
 	// cannot return one it returns the error Read would for off.
 	ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*api.Record, error)
+}
+
+// EncodedBatchReader is a CommitLog that hands consecutive records over in
+// their protobuf encoding, as it stores them, after checking them as a
+// read does: ConsumeStream writes them into its messages as they are,
+// rather than decoding each record and encoding it again. internal/log's
+// Log and DistributedLog are. ConsumeStream reads with [BatchReader], or
+// Read, from a log that is not, and encodes the records itself.
+type EncodedBatchReader interface {
+	// ReadBatchEncoded hands each the records ReadBatch would return, in
+	// order, each in its encoding (api.Record's wire format), and returns
+	// how many: at least one, or the error Read would return for off.
+	// encoded is valid only until each returns, and each must not call
+	// the log.
+	ReadBatchEncoded(off uint64, maxRecords, maxValueBytes int, each func(encoded []byte)) (int, error)
 }
 
 // Authorizer is what the server needs from an ACL. internal/auth's

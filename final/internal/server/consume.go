@@ -49,16 +49,24 @@ func (s *grpcServer) ConsumeStream(req *api.ConsumeRequest, stream grpc.ServerSt
 		}
 	}
 	off := req.GetOffset() // the position is ours to move, not the client's
+	// One message for the whole stream, which carries its records in
+	// records, or, when the client asked for no batches (max_batch zero),
+	// one in record, for clients that know only that field. The server's
+	// codec has copied its bytes into a buffer for gRPC when SendMsg
+	// returns (see codec), so the next read may overwrite them: once the
+	// message has grown, the stream's reads and messages allocate nothing
+	// but the few objects gRPC makes to send any message.
+	res := newEncodedResponse(req.GetMaxBatch() > 0)
 	for {
 		// Before the read: an append that lands after it still closes
 		// this channel, so the wait below cannot miss it.
 		appended := s.log.nextAppend()
-		records, err := s.readFrom(off, req.GetMaxBatch())
-		if len(records) > 0 {
-			if err := stream.Send(consumeResponse(records, req.GetMaxBatch())); err != nil {
+		n, err := s.readInto(res, off, req.GetMaxBatch())
+		if n > 0 {
+			if err := stream.SendMsg(res); err != nil {
 				return err
 			}
-			off += uint64(len(records))
+			off += uint64(n)
 			continue
 		}
 		var outOfRange api.ErrOffsetOutOfRange

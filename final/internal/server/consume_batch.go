@@ -1,6 +1,8 @@
 package server
 
 import (
+	"google.golang.org/protobuf/proto"
+
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
 
@@ -18,13 +20,37 @@ const (
 	MaxStreamBatchBytes = 256 << 10
 )
 
-// readFrom reads the records from offset off on that the log holds now, at
+// readInto reads the records from offset off on that the log holds now, at
 // most maxBatch (at least one, at most MaxStreamBatchRecords) and within
-// MaxStreamBatchBytes: what the next message carries. It returns at least
-// one record, or the error that stopped the first read.
-func (s *grpcServer) readFrom(off uint64, maxBatch uint32) ([]*api.Record, error) {
+// MaxStreamBatchBytes, into res, which it empties first: what the next
+// message carries. It returns how many records res carries, at least one,
+// or the error that stopped the first read.
+func (s *grpcServer) readInto(res *encodedResponse, off uint64, maxBatch uint32) (int, error) {
+	res.reset()
 	limit := min(max(int(maxBatch), 1), MaxStreamBatchRecords)
-	return readBatch(s.log.CommitLog, off, limit, MaxStreamBatchBytes)
+	return readBatchEncoded(s.log.CommitLog, off, limit, MaxStreamBatchBytes, res.add)
+}
+
+// readBatchEncoded reads as [EncodedBatchReader.ReadBatchEncoded] does:
+// with l's ReadBatchEncoded if l is an EncodedBatchReader; otherwise with
+// [readBatch], encoding each record it returns.
+func readBatchEncoded(l CommitLog, off uint64, maxRecords, maxValueBytes int, each func(encoded []byte)) (int, error) {
+	if e, ok := l.(EncodedBatchReader); ok {
+		return e.ReadBatchEncoded(off, maxRecords, maxValueBytes, each)
+	}
+	records, err := readBatch(l, off, maxRecords, maxValueBytes)
+	if err != nil {
+		return 0, err
+	}
+	var encoded []byte
+	for _, record := range records {
+		encoded, err = proto.MarshalOptions{}.MarshalAppend(encoded[:0], record)
+		if err != nil {
+			return 0, err
+		}
+		each(encoded)
+	}
+	return len(records), nil
 }
 
 // readBatch reads as [BatchReader.ReadBatch] does: with l's ReadBatch if l
@@ -50,14 +76,4 @@ func readBatch(l CommitLog, off uint64, maxRecords, maxValueBytes int) ([]*api.R
 		}
 	}
 	return records, nil
-}
-
-// consumeResponse returns the message that carries records: in record if
-// the client asked for no batches (maxBatch zero), for clients that know
-// only that field; in records otherwise.
-func consumeResponse(records []*api.Record, maxBatch uint32) *api.ConsumeResponse {
-	if maxBatch == 0 {
-		return &api.ConsumeResponse{Record: records[0]}
-	}
-	return &api.ConsumeResponse{Records: records}
 }

@@ -138,3 +138,16 @@ func (l *meteredLog) ReadBatch(off uint64, maxRecords, maxValueBytes int) ([]*ap
 	}
 	return records, err
 }
+
+var _ EncodedBatchReader = (*meteredLog)(nil)
+
+// ReadBatchEncoded implements [EncodedBatchReader]: it reads with
+// [readBatchEncoded] from the wrapped log and counts the records it hands
+// over.
+func (l *meteredLog) ReadBatchEncoded(off uint64, maxRecords, maxValueBytes int, each func(encoded []byte)) (int, error) {
+	n, err := readBatchEncoded(l.CommitLog, off, maxRecords, maxValueBytes, each)
+	if n > 0 {
+		l.consumedRecords.Add(context.Background(), int64(n))
+	}
+	return n, err
+}

@@ -100,6 +100,9 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		// instructions. A call that finds every worker busy still gets a
 		// goroutine of its own.
 		grpc.NumStreamWorkers(streamWorkers),
+		// gRPC's protobuf codec, which also sends the ConsumeStream
+		// messages that the server encodes from the log's bytes.
+		grpc.ForceServerCodecV2(newCodec()),
 		// Logging comes before the ACL, so that its line has the code the
 		// client gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ func TestConsumeStream(t *testing.T) {
 
 // streamRecorder is the server side of a ConsumeStream without a network:
 // it hands what the handler sends to the test. Its embedded ServerStream is
-// nil; the handler needs only Send and Context.
+// nil; the handler needs only SendMsg, Send and Context.
 type streamRecorder struct {
 	grpc.ServerStream
 	ctx  context.Context
@@ -80,6 +81,21 @@ type streamRecorder struct {
 }
 
 func (s *streamRecorder) Context() context.Context { return s.ctx }
+
+// SendMsg decodes a message the handler encoded itself, as a client
+// would, before the handler reuses its bytes, and hands it over as Send
+// does.
+func (s *streamRecorder) SendMsg(m any) error {
+	encoded, ok := m.(*encodedResponse)
+	if !ok {
+		return fmt.Errorf("ConsumeStream sent a %T, not an *encodedResponse", m)
+	}
+	res := &api.ConsumeResponse{}
+	if err := proto.Unmarshal(encoded.encoded, res); err != nil {
+		return err
+	}
+	return s.Send(res)
+}
 
 func (s *streamRecorder) Send(res *api.ConsumeResponse) error {
 	select {
