@@ -64,7 +64,7 @@ type grpcTLS = grpccreds.TransportCredentials
 // TraceRatio is the fraction of the calls whose spans the proglog server
 // cases sample and export, as `proglog serve --trace --trace-ratio 0.01`
 // does: a deployment chooses its own. Every call still gets its span
-// started and ended by otelgrpc; only the sampled ones are exported, and
+// started and ended by the server's interceptors; only the sampled ones are exported, and
 // the export (encoding a span) costs more than serving the call.
 const TraceRatio = 0.01
 

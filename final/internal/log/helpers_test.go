@@ -69,7 +69,7 @@ func appendFile(tb testing.TB, path string, data []byte) {
 func crash(tb testing.TB, s *segment, flush bool) {
 	tb.Helper()
 	if flush {
-		require.NoError(tb, s.store.buf.Flush())
+		require.NoError(tb, s.store.Flush())
 	}
 	require.NoError(tb, s.store.file.Close())
 	require.NoError(tb, s.index.mmap.Sync(gommap.MS_SYNC))

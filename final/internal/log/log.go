@@ -160,41 +160,87 @@ func (l *Log) closeSegments() error {
 // writes that segment out and rolls over to a new one. If the record was
 // stored but a later step failed (a sync, the roll), Append returns its
 // offset with the error. It returns [ErrClosed] once the log is closed.
+//
+// Appends queue for the log's lock, so Append holds it for as little as it
+// can: the record is marshalled and checksummed before (see
+// [encodedRecord]), and a store buffer that the record filled is written to
+// the file after, while the next appends fill the other buffer.
 func (l *Log) Append(record *api.Record) (uint64, error) {
+	e := getEncoding()
+	defer putEncoding(e)
+	if err := e.encode(record, l.Config.Segment.Checksum); err != nil {
+		return 0, err
+	}
+	off, full, err := l.appendEncoded(record, e)
+	if full.bytes != nil {
+		// Past the lock: the other appenders go on meanwhile.
+		if werr := full.store.writeFull(full.bytes); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return off, err
+}
+
+// pendingWrite is a full store buffer that [Log.appendEncoded] handed over
+// and [Log.Append] writes once it has let go of the log's lock.
+type pendingWrite struct {
+	store *store
+	bytes []byte
+}
+
+// appendEncoded is the part of [Log.Append] that holds the log's lock: it
+// appends the record e holds and returns its offset, and the store buffer
+// the append filled, if any, which the caller must write (see
+// [store.appendBuffered]).
+func (l *Log) appendEncoded(record *api.Record, e *encodedRecord) (off uint64, full pendingWrite, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		return 0, ErrClosed
+		return 0, full, ErrClosed
 	}
-	off, err := l.activeSegment.Append(record)
+	active := l.activeSegment
+	off, full.bytes, err = active.appendEncoded(record, e)
+	full.store = active.store
+	if full.bytes != nil && (err != nil || l.syncs.every != 0 || active.IsMaxed()) {
+		// What follows syncs or flushes the store, which waits for this
+		// buffer's write: write it now, under the lock. A log that syncs
+		// on appends waits for the disk anyway, and a roll is rare.
+		werr := full.store.writeFull(full.bytes)
+		full.bytes = nil
+		if err == nil && werr != nil {
+			// The record is stored; the records before it failed to reach
+			// the file.
+			return off, full, werr
+		}
+	}
 	if err != nil {
-		return 0, err
+		return 0, full, err
 	}
-	if err := l.syncs.appended(l.activeSegment.store.Sync); err != nil {
-		return off, err
+	if err := l.syncs.appended(active.store.Sync); err != nil {
+		return off, full, err
 	}
-	if l.activeSegment.IsMaxed() {
+	if active.IsMaxed() {
 		// Write the full segment out before leaving it, so that a crash
 		// cannot lose its last records while later ones survive: flush it,
 		// for the process dying, and sync it if the sync policy has appends
 		// waiting, for the machine losing power.
 		// Only the active segment's store keeps a buffer.
-		if err := l.activeSegment.store.flushAndFree(); err != nil {
-			return off, err
+		if err := active.store.flushAndFree(); err != nil {
+			return off, full, err
 		}
-		if err := l.syncs.rolled(l.activeSegment.store.Sync); err != nil {
-			return off, err
+		if err := l.syncs.rolled(active.store.Sync); err != nil {
+			return off, full, err
 		}
 		if err := l.newSegment(off + 1); err != nil {
-			return off, err
+			return off, full, err
 		}
 		// A roll is when the log grows by a whole segment, and when one
 		// more segment can go.
 		if err := l.retain(); err != nil {
-			return off, err
+			return off, full, err
 		}
 	}
-	return off, nil
+	return off, full, nil
 }
 
 // Close closes every segment, after the calls in progress have returned.

@@ -1,11 +1,10 @@
 package log
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
-
-	"google.golang.org/protobuf/proto"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
 )
@@ -21,8 +20,7 @@ type segment struct {
 	baseOffset uint64 // offset of the segment's first record
 	nextOffset uint64 // offset the next appended record gets
 	config     Config
-	marshaled  []byte // Append marshals records here, reusing the memory
-	sealed     []byte // and seals them here, with their checksum
+	encoded    encodedRecord // Append encodes records here, reusing the memory
 }
 
 // newSegment opens the segment of dir that starts at baseOffset as the
@@ -78,34 +76,45 @@ func openSegment(dir string, baseOffset uint64, c Config, active bool) (*segment
 
 // Append stores record as the segment's next record, sets record.Offset to
 // its offset and returns that offset. It returns io.EOF, writing nothing, if
-// the segment is full ([segment.IsMaxed]).
+// the segment is full ([segment.IsMaxed]). The [Log] encodes outside its
+// lock and calls [segment.appendEncoded] instead.
 func (s *segment) Append(record *api.Record) (offset uint64, err error) {
 	if s.IsMaxed() {
 		return 0, io.EOF
 	}
+	if err := s.encoded.encode(record, s.config.Segment.Checksum); err != nil {
+		return 0, err
+	}
+	offset, full, err := s.appendEncoded(record, &s.encoded)
+	if full != nil {
+		err = errors.Join(err, s.store.writeFull(full))
+	}
+	return offset, err
+}
+
+// appendEncoded stores the record that e holds, which [encodedRecord.encode]
+// made of record, as the segment's next record, sets record.Offset to its
+// offset and returns that offset. It fails as [segment.Append] does. A
+// store buffer that the record's bytes filled comes back as full, not yet
+// written: the caller must pass it to [store.writeFull], even when err is
+// not nil (see [store.appendBuffered]).
+func (s *segment) appendEncoded(record *api.Record, e *encodedRecord) (offset uint64, full []byte, err error) {
+	if s.IsMaxed() {
+		return 0, nil, io.EOF
+	}
 	cur := s.nextOffset
-	record.Offset = cur
-	// The store copies what it is given, so the buffer can be reused: that
-	// saves an allocation per record.
-	s.marshaled, err = proto.MarshalOptions{}.MarshalAppend(s.marshaled[:0], record)
+	_, pos, full, err := s.store.appendBuffered(e.seal(cur, s.config.Segment.Checksum))
 	if err != nil {
-		return 0, fmt.Errorf("marshal record %d: %w", cur, err)
-	}
-	s.sealed, err = seal(s.sealed, s.marshaled, s.config.Segment.Checksum)
-	if err != nil {
-		return 0, err
-	}
-	_, pos, err := s.store.Append(s.sealed)
-	if err != nil {
-		return 0, err
+		return 0, full, err
 	}
 	// Index offsets are relative to the base offset, so that they fit in
 	// offWidth bytes.
 	if err := s.index.Write(uint32(cur-s.baseOffset), pos); err != nil {
-		return 0, err
+		return 0, full, err
 	}
+	record.Offset = cur
 	s.nextOffset++
-	return cur, nil
+	return cur, full, nil
 }
 
 // IsMaxed reports whether the segment is full: its store has reached

@@ -1,7 +1,7 @@
 package log
 
 import (
-	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,18 +17,36 @@ import (
 // write the buffer to the file first, and so does a read of a record still
 // in it.
 //
+// A full buffer is written to the file outside the store's lock, and
+// outside the log's (see [store.appendBuffered]): a second buffer takes
+// the appends meanwhile, and whatever needs the file to hold every record
+// (a flush, a sync, a read past the file's end) waits for that write
+// first. One write is in flight at most, so the file receives the buffers
+// in the order they filled.
+//
 // A store is safe for concurrent use, with one exception: Truncate and
 // Close must not run while a read of a record (Read, record) does,
 // since reads take no lock (see store_map.go). The [Log] ensures that with
 // its lock.
 type store struct {
 	file *os.File
-	mu   sync.Mutex // guards buf, size and the file's contents
-	// buf writes to file. It is made at the first append and dropped by
-	// flushAndFree when the log moves on to a new segment, so that only
-	// the active segment's store holds one (see [StoreBufferBytes]).
-	buf  *bufio.Writer
-	size uint64 // bytes in the store, counting those still in buf
+	mu   sync.Mutex // guards buf, spare, writing, err, size and the file's contents
+	// buf holds the appends that have not been handed to the file. It is
+	// made at the first append and dropped by flushAndFree when the log
+	// moves on to a new segment, so that only the active segment's store
+	// holds buffers (see [StoreBufferBytes]).
+	buf []byte
+	// spare is the second buffer, empty, ready to take the appends when
+	// buf fills; nil while it is being written, or not made yet.
+	spare []byte
+	// writing says that a full buffer is on its way to the file, outside
+	// the lock; written is signalled when it has arrived.
+	writing bool
+	written sync.Cond
+	// err is the first write to the file that failed: the store is then
+	// unusable, since a record in the middle may be missing.
+	err  error
+	size uint64 // bytes in the store, counting those still in a buffer
 	// dirty says that the store was appended to or truncated since its last
 	// successful Sync: [Log.Sync] syncs only the stores that are.
 	dirty bool
@@ -43,15 +61,17 @@ type store struct {
 
 var _ io.ReaderAt = (*store)(nil)
 
-// StoreBufferBytes is the size of a store's buffer: appends reach the file
-// in writes of this size, or at the next read, flush or sync. 32 KiB holds
-// a batch of 64 records of 256 bytes (Raft hands [logStore.StoreLogs] up
-// to raft.Config.MaxAppendEntries entries at once, 64 by default), so that
+// StoreBufferBytes is the size of a store's buffers: appends reach the
+// file in writes of at most this size (a larger record in a write of its
+// own), or at the next read, flush or sync. 32 KiB holds a batch of 64
+// records of 256 bytes (Raft hands [logStore.StoreLogs] up to
+// raft.Config.MaxAppendEntries entries at once, 64 by default), so that
 // such a batch reaches the file in one write before its sync: a 4 KiB
-// buffer took five. It is also the most that the process dying can lose
-// of a log that never syncs (Config.SyncEvery 0) and is not read. Only
-// the active segment's store has a buffer: a log of a thousand segments
-// holds one, not a thousand.
+// buffer took five. Twice this, a full buffer on its way and the next one
+// filling, is the most that the process dying can lose of a log that
+// never syncs (Config.SyncEvery 0) and is not read. Only the active
+// segment's store has buffers: a log of a thousand segments holds two, not
+// two thousand.
 const StoreBufferBytes = 32 << 10
 
 // newStore returns a store that appends to f, which must be open for reading
@@ -62,10 +82,12 @@ func newStore(f *os.File) (*store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &store{
+	s := &store{
 		file: f,
 		size: uint64(fi.Size()),
-	}, nil
+	}
+	s.written.L = &s.mu
+	return s, nil
 }
 
 // Append writes p as one record at the end of the store. It returns the
@@ -74,25 +96,81 @@ func newStore(f *os.File) (*store, error) {
 // the file, until the next Read, ReadAt, Flush, Sync, Truncate or Close.
 // After an error the store is unusable: the buffer keeps failing.
 func (s *store) Append(p []byte) (n uint64, pos uint64, err error) {
+	n, pos, full, err := s.appendBuffered(p)
+	if full != nil {
+		err = errors.Join(err, s.writeFull(full))
+	}
+	return n, pos, err
+}
+
+// appendBuffered is [store.Append], except that a buffer it fills is not
+// written: it returns it as full, for the caller to pass to
+// [store.writeFull] once it has let go of its own locks, so that other
+// appends need not wait for a system call (which a loaded disk can make
+// last milliseconds). Until then, everything that needs the file to be
+// whole waits, the next buffer's hand-over included. A caller that gets
+// full must write it, even when err is not nil, and before anything of
+// its own that flushes or syncs the store.
+func (s *store) appendBuffered(p []byte) (n, pos uint64, full []byte, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.buf == nil {
-		s.buf = bufio.NewWriterSize(s.file, StoreBufferBytes)
+	if s.err != nil {
+		return 0, 0, nil, s.err
 	}
-	// AvailableBuffer is the free end of the buffer: appending the length
-	// there and writing it costs no allocation.
-	length := enc.AppendUint64(s.buf.AvailableBuffer(), uint64(len(p)))
-	if _, err := s.buf.Write(length); err != nil {
-		return 0, 0, fmt.Errorf("append to store: %w", err)
-	}
-	if _, err := s.buf.Write(p); err != nil {
-		return 0, 0, fmt.Errorf("append to store: %w", err)
-	}
-	pos = s.size
 	n = lenWidth + uint64(len(p))
+	if len(s.buf) > 0 && uint64(len(s.buf))+n > uint64(cap(s.buf)) {
+		// The record does not fit: hand the full buffer over and start the
+		// spare one, as bufio.Writer would write it out first.
+		full = s.handOverLocked()
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, StoreBufferBytes)
+	}
+	// A record larger than an empty buffer grows it; the buffer is
+	// written whole at the next hand-over and not kept (see writeFull).
+	s.buf = enc.AppendUint64(s.buf, uint64(len(p)))
+	s.buf = append(s.buf, p...)
+	pos = s.size
 	s.size += n
 	s.dirty = true
-	return n, pos, nil
+	return n, pos, full, nil
+}
+
+// handOverLocked waits for the write in flight, if there is one, marks
+// the buffer as being written, puts the spare in its place and returns the
+// full one. Callers must hold s.mu.
+func (s *store) handOverLocked() []byte {
+	for s.writing {
+		s.written.Wait()
+	}
+	full := s.buf
+	s.buf, s.spare = s.spare, nil
+	s.writing = true
+	return full
+}
+
+// writeFull writes full, which [store.appendBuffered] handed over, to the
+// file, without the lock, then keeps it as the spare buffer and wakes
+// whoever waits for the write. A failed write makes the store unusable.
+func (s *store) writeFull(full []byte) error {
+	_, err := s.file.Write(full)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writing = false
+	s.written.Broadcast()
+	if err != nil {
+		err = fmt.Errorf("append to store: %w", err)
+		if s.err == nil {
+			s.err = err
+		}
+		return err
+	}
+	// A buffer that a large record grew goes; flushAndFree may also have
+	// dropped the buffers meanwhile, for a segment the log has left.
+	if cap(full) == StoreBufferBytes && s.buf != nil {
+		s.spare = full[:0]
+	}
+	return nil
 }
 
 // Read returns a new slice holding the record at pos, a position that
@@ -157,13 +235,28 @@ func (s *store) ReadAt(p []byte, off int64) (int, error) {
 	return s.file.ReadAt(p, off)
 }
 
-// flushLocked writes the buffer, if the store has one, to the file.
-// Callers must hold s.mu.
+// flushLocked waits for the write in flight, if there is one, and writes
+// the buffer to the file. Callers must hold s.mu.
 func (s *store) flushLocked() error {
-	if s.buf == nil {
+	for s.writing {
+		s.written.Wait()
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if len(s.buf) == 0 {
 		return nil
 	}
-	return s.buf.Flush()
+	if _, err := s.file.Write(s.buf); err != nil {
+		s.err = fmt.Errorf("append to store: %w", err)
+		return s.err
+	}
+	s.buf = s.buf[:0]
+	if cap(s.buf) > StoreBufferBytes {
+		// A large record grew it: let that memory go.
+		s.buf = nil
+	}
+	return nil
 }
 
 // flushAndFree is [store.Flush], and then frees the buffer: the log calls
@@ -176,7 +269,7 @@ func (s *store) flushAndFree() error {
 	if err := s.flushLocked(); err != nil {
 		return fmt.Errorf("flush store: %w", err)
 	}
-	s.buf = nil
+	s.buf, s.spare = nil, nil
 	return nil
 }
 

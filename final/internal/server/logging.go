@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -47,41 +48,78 @@ func (s *grpcServer) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamS
 // says who should look: see [levelOf].
 func (s *grpcServer) logCall(ctx context.Context, method string, took time.Duration, err error) {
 	code := codeOf(err)
-	fields := []zap.Field{
+	fields := logFields.Get().(*[]zap.Field)
+	defer putLogFields(fields)
+	*fields = append((*fields)[:0],
 		zap.String(logMethod, method),
 		zap.String(logCode, code.String()),
 		zap.Duration(logDuration, took),
-	}
+	)
 	// A client without a verified certificate has no subject; the line
 	// is still worth writing, without one.
 	if sub, subErr := subject(ctx); subErr == nil {
-		fields = append(fields, zap.String(logSubject, sub))
+		*fields = append(*fields, zap.String(logSubject, sub))
 	}
 	if err != nil {
-		fields = append(fields, zap.Error(err))
+		*fields = append(*fields, zap.Error(err))
 	}
-	s.logger.Log(levelOf(code), "call", fields...)
+	s.logger.Log(levelOf(code), "call", *fields...)
+}
+
+// logFields holds the field slices of the lines logCall writes: the
+// encoder is done with a line's fields when Log returns, and a slice per
+// call would be one more allocation for every call the server serves.
+var logFields = sync.Pool{New: func() any {
+	fields := make([]zap.Field, 0, maxLogFields)
+	return &fields
+}}
+
+// maxLogFields is how many fields a line of logCall has at most.
+const maxLogFields = 5
+
+// putLogFields clears fields, so that the pool keeps no error or string
+// alive, and gives it back to logFields.
+func putLogFields(fields *[]zap.Field) {
+	clear(*fields)
+	*fields = (*fields)[:0]
+	logFields.Put(fields)
 }
 
 // codeOf returns the status code a client gets when a handler returns err,
-// as gRPC works it out: the code of a status error, Canceled or
-// DeadlineExceeded for a context's error (a stream whose client went away),
-// Unknown for any other error, OK for nil.
+// as gRPC works it out: see [statusOf].
 func codeOf(err error) codes.Code {
+	return statusOf(err).Code()
+}
+
+// statusOf returns the status a client gets when a handler returns err,
+// as gRPC works it out: err's own status, Canceled or DeadlineExceeded for
+// a context's error (a stream whose client went away), Unknown for any
+// other error, OK for nil.
+func statusOf(err error) *status.Status {
 	if st, ok := status.FromError(err); ok {
-		return st.Code()
+		return st
 	}
-	return status.FromContextError(err).Code()
+	return status.FromContextError(err)
 }
 
 // levelOf is the level of the line for a call that ended with code: Info
 // when it succeeded or the client was refused or went away (the client's
 // business), Error when the server failed (an operator's business).
 func levelOf(code codes.Code) zapcore.Level {
+	if serverFault(code) {
+		return zapcore.ErrorLevel
+	}
+	return zapcore.InfoLevel
+}
+
+// serverFault reports whether a call that ended with code failed through
+// the server's fault rather than the client's: the codes that OpenTelemetry's
+// conventions count as a server span's errors.
+func serverFault(code codes.Code) bool {
 	switch code {
 	case codes.Unknown, codes.DeadlineExceeded, codes.Unimplemented, codes.Internal, codes.Unavailable, codes.DataLoss:
-		return zapcore.ErrorLevel
+		return true
 	default:
-		return zapcore.InfoLevel
+		return false
 	}
 }

@@ -16,10 +16,10 @@ import (
 // it as the label otel_scope_name.
 const meterName = "github.com/proglog-workshop/proglog/final/internal/server"
 
-// The server's own instruments, as OpenTelemetry names them. gRPC's
+// The server's own instruments, as OpenTelemetry names them. The call
 // metrics (rpc.server.call.duration: how many calls, how long, with which
-// code) come from the stats handler; these say what the calls did to the
-// log. Prometheus sees them with dots turned into underscores and the unit
+// code) come from the interceptors of telemetry.go; these say what the
+// calls did to the log. Prometheus sees them with dots turned into underscores and the unit
 // and _total added: proglog_produce_records_total,
 // proglog_produce_size_bytes_total, proglog_produce_duration_seconds,
 // proglog_consume_records_total.

@@ -76,7 +76,13 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 	observed := *config
 	observed.CommitLog = metered
 	srv := newgrpcServer(&observed)
-	defaults := []grpc.ServerOption{
+	// Tracing and the call metrics come first: a call the ACL refuses has
+	// its span, its duration and its line too.
+	defaults, err := telemetryOptions(config)
+	if err != nil {
+		return nil, fmt.Errorf("new gRPC server: %w", err)
+	}
+	defaults = append(defaults,
 		grpc.MaxRecvMsgSize(MaxMessageBytes),
 		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
 		grpc.ConnectionTimeout(config.HandshakeTimeout),
@@ -88,20 +94,19 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: config.KeepaliveTime, Timeout: config.KeepaliveTimeout}),
 		// Calls run on goroutines that live on, whose stacks have grown to
-		// what a call through the interceptors and otelgrpc needs, rather
-		// than on a new goroutine per call, whose small stack the runtime
+		// what a call through the interceptors needs, rather than on a
+		// new goroutine per call, whose small stack the runtime
 		// copies as it grows: that copying was a quarter of a Produce's
 		// instructions. A call that finds every worker busy still gets a
 		// goroutine of its own.
 		grpc.NumStreamWorkers(streamWorkers),
-		// Logging comes first, so that its line has the code the client
-		// gets, the ACL's refusals included.
+		// Logging comes before the ACL, so that its line has the code the
+		// client gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),
 		// Authorization before the stream limit: a client the ACL refuses
 		// takes no stream slot.
 		grpc.ChainStreamInterceptor(srv.logStream, srv.authorizeStream, srv.limitStreams),
-	}
-	defaults = append(defaults, telemetryOptions(config)...)
+	)
 	gsrv := grpc.NewServer(append(defaults, opts...)...)
 	api.RegisterLogServer(gsrv, srv)
 	// A new health server reports the whole server ("") as SERVING.

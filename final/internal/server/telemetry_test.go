@@ -37,8 +37,10 @@ const (
 // requireStatsHandler fails the test when telemetryOptions adds nothing.
 func requireStatsHandler(t *testing.T) {
 	t.Helper()
-	if len(telemetryOptions((&Config{}).withDefaults())) == 0 {
-		t.Fatal("telemetryOptions adds no stats handler")
+	opts, err := telemetryOptions((&Config{}).withDefaults())
+	require.NoError(t, err)
+	if len(opts) == 0 {
+		t.Fatal("telemetryOptions adds no interceptor")
 	}
 }
 
