@@ -54,6 +54,7 @@ func Cases() []Case {
 
 		{Row: RowCluster, System: "proglog", Role: Subject, Callers: ClusterCallers, Setup: proglogClusterProduce(256)},
 		{Row: RowCluster, System: "jetstream-r3", Role: Peer, Callers: ClusterCallers, Setup: jsProduce(256)},
+		{Row: RowCluster, System: "bare-raft", Role: Limit, Callers: ClusterCallers, Setup: bareRaftProduce(256)},
 
 		{Row: RowBatch, System: "proglog", Role: Subject, Callers: 1, Setup: proglogClusterProduceBatch(256)},
 		{Row: RowBatch, System: "jetstream-async", Role: Peer, Callers: 1, Setup: jsProduceAsync(256)},
