@@ -33,8 +33,8 @@ func unmarshalRecord(p []byte, record *api.Record, into []byte) error {
 // says), leaves it nil when empty, and lets the last of repeated fields
 // win.
 func decodeRecord(p []byte, record *api.Record, into []byte) bool {
-	fields, ok := scanRecord(p)
-	if !ok {
+	var fields recordFields
+	if !scanRecord(p, &fields) {
 		return false
 	}
 	// proto.Unmarshal leaves an empty value nil.
@@ -68,9 +68,11 @@ type recordFields struct {
 // scanRecord finds the fields of the marshalled record p if p holds only
 // fields 1 to 4 of api.Record, each with its wire type and a one-byte tag,
 // and reports whether it does: the fields decodeRecord decodes, and those
-// a reader that passes p on as it is checks (see [recordHeader]).
-func scanRecord(p []byte) (recordFields, bool) {
-	var f recordFields
+// a reader that passes p on as it is checks (see [recordHeader]). It
+// fills the caller's f rather than returning the fields: returned, they
+// were copied through memory on every read, which made a sequential read
+// a quarter slower.
+func scanRecord(p []byte, f *recordFields) bool {
 	// i walks p: an index rather than p re-sliced at every field, which
 	// keeps the loop in registers.
 	for i := 0; i < len(p); {
@@ -89,13 +91,13 @@ func scanRecord(p []byte) (recordFields, bool) {
 			v, next = uint64(p[next]&0x7f)|uint64(p[next+1])<<7, next+2
 		default:
 			if v, next = varintAt(p, next); next < 0 {
-				return f, false
+				return false
 			}
 		}
 		switch tag {
 		case tagValue:
 			if v > uint64(len(p)-next) {
-				return f, false
+				return false
 			}
 			i = next + int(v)
 			f.value = p[next:i]
@@ -107,11 +109,11 @@ func scanRecord(p []byte) (recordFields, bool) {
 		case tagType:
 			f.typ = v
 		default:
-			return f, false
+			return false
 		}
 		i = next
 	}
-	return f, true
+	return true
 }
 
 // recordHeader returns the offset of the marshalled record p and the
@@ -119,7 +121,8 @@ func scanRecord(p []byte) (recordFields, bool) {
 // copying the value. A record scanRecord cannot read goes to
 // proto.Unmarshal, which allocates.
 func recordHeader(p []byte) (offset uint64, valueLen int, err error) {
-	if f, ok := scanRecord(p); ok {
+	var f recordFields
+	if scanRecord(p, &f) {
 		return f.offset, len(f.value), nil
 	}
 	var record api.Record
