@@ -31,6 +31,9 @@ type Config struct {
 	// cluster, to join through. Empty starts a new cluster. One member
 	// that answers is enough. If none answers, New still succeeds and the
 	// member retries in the background until it joins (see retry_join.go).
+	// The list may hold this member's own address, written as BindAddr
+	// is: it is skipped, so that every node of a cluster can be given
+	// the same list.
 	StartJoinAddrs []string
 	// DisableRetryJoin makes New fail when no member of StartJoinAddrs
 	// answers, instead of retrying in the background: for a caller that

@@ -22,6 +22,8 @@ type Membership struct {
 	handler Handler
 	logger  *zap.Logger
 	serf    *serf.Serf
+	// joinAddrs are StartJoinAddrs without this member's own address.
+	joinAddrs []string
 	// events is Serf's EventCh. readEvents empties it at once and queue
 	// absorbs bursts; its buffer is for after Leave (see eventsBuffer).
 	events chan serf.Event
@@ -102,19 +104,21 @@ func (m *Membership) setupSerf() error {
 		return fmt.Errorf("create serf: %w", err)
 	}
 	local := m.serf.LocalMember()
+	configured := m.BindAddr
 	m.BindAddr = net.JoinHostPort(local.Addr.String(), strconv.Itoa(int(local.Port)))
-	if len(m.StartJoinAddrs) == 0 {
+	m.joinAddrs = othersAddrs(m.StartJoinAddrs, configured, m.BindAddr)
+	if len(m.joinAddrs) == 0 {
 		return nil
 	}
-	_, err = m.serf.Join(m.StartJoinAddrs, true)
+	errs := m.join(m.joinAddrs)
 	switch {
-	case err == nil:
-		m.logger.Info("joined the cluster", zap.Strings("addrs", m.StartJoinAddrs))
+	case errs == nil:
+		m.logger.Info("joined the cluster", zap.Strings("addrs", m.joinAddrs))
 	case m.DisableRetryJoin:
-		return errors.Join(fmt.Errorf("join %v: %w", m.StartJoinAddrs, err), m.serf.Shutdown())
+		return errors.Join(fmt.Errorf("join %v: %w", m.joinAddrs, errors.Join(errs...)), m.serf.Shutdown())
 	default:
 		firstWait, _ := m.retryJoinWaits()
-		m.logJoinFailure(joinErrors(err), 1, firstWait)
+		m.logJoinFailure(errs, 1, firstWait)
 		m.running.Add(1)
 		go m.retryJoin()
 	}

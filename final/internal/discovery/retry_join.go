@@ -3,7 +3,6 @@ package discovery
 import (
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -38,8 +37,8 @@ const (
 	retryJoinMaxWait   = 5 * time.Second
 )
 
-// retryJoin retries the join New could not make until one succeeds or
-// Leave begins. It joins through the addresses one at a time, stopping at
+// retryJoin retries the join New could not make until one succeeds (this
+// member then knows another, see join) or Leave begins. It joins through the addresses one at a time, stopping at
 // the first that answers (one is enough, and gossip brings the others):
 // Leave waits for an attempt in flight, which a refused connection or a
 // name that does not resolve ends at once, but an address that drops
@@ -53,12 +52,12 @@ func (m *Membership) retryJoin() {
 			return
 		}
 		var errs []error
-		for _, addr := range m.StartJoinAddrs {
+		for _, addr := range m.joinAddrs {
 			if m.isLeaving() {
 				return
 			}
-			if _, err := m.serf.Join([]string{addr}, true); err != nil {
-				errs = append(errs, joinErrors(err)...)
+			if failed := m.join([]string{addr}); failed != nil {
+				errs = append(errs, failed...)
 				continue
 			}
 			m.logger.Info("joined the cluster", zap.String("addr", addr), zap.Int("attempt", attempt))
@@ -87,7 +86,7 @@ func (m *Membership) retryJoinWaits() (first, longest time.Duration) {
 // that is an error, said plainly on every attempt, not a warning.
 func (m *Membership) logJoinFailure(errs []error, attempt int, wait time.Duration) {
 	fields := []zap.Field{
-		zap.Strings("addrs", m.StartJoinAddrs),
+		zap.Strings("addrs", m.joinAddrs),
 		zap.Int("attempt", attempt),
 		zap.Duration("retry_within", wait),
 		zap.Errors("errors", errs),
@@ -97,25 +96,6 @@ func (m *Membership) logJoinFailure(errs []error, attempt int, wait time.Duratio
 		return
 	}
 	m.logger.Warn("no member answered the join; running alone and retrying", fields...)
-}
-
-// joinErrors returns the errors in err, an error of serf.Join: one for
-// each address (or each address of a name) that failed. Serf returns them
-// as a go-multierror, whose text is a list over several lines.
-func joinErrors(err error) []error {
-	if list, ok := err.(interface{ WrappedErrors() []error }); ok {
-		return list.WrappedErrors()
-	}
-	return []error{err}
-}
-
-// isKeyMismatch reports whether err, from a join, says that the two sides
-// do not share a gossip key. memberlist has no error values for it, only
-// texts: "no installed keys could decrypt the message", "remote state is
-// encrypted and encryption is not configured" and "encryption is
-// configured but remote state is not encrypted". They all say "crypt".
-func isKeyMismatch(err error) bool {
-	return strings.Contains(err.Error(), "crypt")
 }
 
 // sleepUnlessLeaving waits for d, and reports false, at once, if Leave

@@ -48,16 +48,18 @@ func seen(m *Membership, name string) bool {
 
 // TestRetryJoinFindsAMemberThatStartsLater starts a member whose join
 // address has nobody listening, as when a whole cluster starts at once,
-// then a member at that address: the first keeps trying and joins it.
+// then a member at that address: the first keeps trying and joins it. The
+// first lists its own address too, as every node does when all are given
+// one list: joining itself must not count.
 func TestRetryJoinFindsAMemberThatStartsLater(t *testing.T) {
-	addr := freeAddr(t)
+	earlyAddr, addr := freeAddr(t), freeAddr(t)
 	logger, logs := observedLogger(t)
 	earlyHandler, lateHandler := newRecorder(), newRecorder()
 	early, err := New(earlyHandler, Config{
 		NodeName:       "early",
-		BindAddr:       "127.0.0.1:0",
+		BindAddr:       earlyAddr,
 		Tags:           map[string]string{RPCAddrTag: "rpc-early"},
-		StartJoinAddrs: []string{addr},
+		StartJoinAddrs: []string{earlyAddr, addr},
 		Logger:         logger,
 	})
 	require.NoError(t, err, "New must not fail because nobody answers yet: the member retries")
@@ -131,6 +133,23 @@ func TestLeaveStopsRetryingJoin(t *testing.T) {
 			require.Zero(t, logs.FilterMessage(joinedClusterMessage).Len())
 		})
 	}
+}
+
+// TestMemberListedAloneDoesNotRetry starts a member whose join list holds
+// its own address only, as a cluster of one given every node's address
+// does: there is nobody to join, and nothing to retry or warn about.
+func TestMemberListedAloneDoesNotRetry(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	addr := freeAddr(t)
+	logger, logs := observedLogger(t)
+	m, err := New(newRecorder(), Config{NodeName: "alone", BindAddr: addr, StartJoinAddrs: []string{addr}, Logger: logger})
+	require.NoError(t, err)
+	// New logs its join, failed or made, before it returns, and starts
+	// retrying only after a failure.
+	require.Empty(t, logs.FilterLoggerName("membership").FilterMessageSnippet("join").All(), "no join must be tried")
+	require.Equal(t, map[string]serf.MemberStatus{"alone": serf.StatusAlive}, statuses(m))
+	require.NoError(t, m.Leave())
+	require.NoError(t, goleak.Find(before))
 }
 
 func TestDisableRetryJoinFailsNewAtOnce(t *testing.T) {
