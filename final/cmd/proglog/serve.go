@@ -31,7 +31,9 @@ stops.
 
 The first node of a new cluster starts with --bootstrap; the others
 join it with --start-join-addrs. A node restarted on its --data-dir
-finds its records and its cluster there.
+finds its records and its cluster there. Nodes may all start at once,
+each listing the others: a node that finds nobody yet runs alone and
+keeps trying to join (--retry-join=false exits instead).
 
 Every flag can also be set by an environment variable, PROGLOG_ and the
 flag's name in capitals with '_' for '-' (PROGLOG_DATA_DIR), or by a key

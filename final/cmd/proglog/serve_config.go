@@ -36,6 +36,7 @@ func addServeFlags(flags *pflag.FlagSet) {
 	flags.String("bind-addr", "127.0.0.1:8401", "host:port of Serf, the membership gossip (TCP and UDP)")
 	flags.Int("rpc-port", 8400, "port of gRPC and Raft, which share it, on --bind-addr's host")
 	flags.StringSlice("start-join-addrs", nil, "Serf addresses (--bind-addr) of nodes already in the cluster, comma-separated; one that answers is enough")
+	flags.Bool("retry-join", true, "if no node of --start-join-addrs answers yet, run alone and keep trying (250 ms doubling to 5 s) until one does; false exits instead")
 	flags.Bool("bootstrap", false, "start a new cluster with this node as its first leader (the first node only, the first time)")
 	flags.String("bootstrap-node-name", "", "--bootstrap, but only on the node whose --node-name this is: lets nodes that share their settings, as a StatefulSet's pods do, name the first")
 
@@ -86,19 +87,20 @@ func serveOnlySettings(v *viper.Viper) serveSettings {
 // the caller's to set.
 func agentConfig(v *viper.Viper) (agent.Config, error) {
 	cfg := agent.Config{
-		DataDir:        v.GetString("data-dir"),
-		NodeName:       v.GetString("node-name"),
-		BindAddr:       v.GetString("bind-addr"),
-		RPCPort:        v.GetInt("rpc-port"),
-		StartJoinAddrs: stringList(v, "start-join-addrs"),
-		Bootstrap:      v.GetBool("bootstrap") || isBootstrapNode(v),
-		ACLModelFile:   v.GetString("acl-model-file"),
-		ACLPolicyFile:  v.GetString("acl-policy-file"),
-		PeerNames:      stringList(v, "peer-names"),
-		HealthAddr:     v.GetString("health-addr"),
-		HTTPAddr:       v.GetString("http-addr"),
-		Retention:      log.Retention{MaxAge: v.GetDuration("retention-max-age")},
-		RaftMultiplier: v.GetInt("raft-multiplier"),
+		DataDir:          v.GetString("data-dir"),
+		NodeName:         v.GetString("node-name"),
+		BindAddr:         v.GetString("bind-addr"),
+		RPCPort:          v.GetInt("rpc-port"),
+		StartJoinAddrs:   stringList(v, "start-join-addrs"),
+		DisableRetryJoin: !v.GetBool("retry-join"),
+		Bootstrap:        v.GetBool("bootstrap") || isBootstrapNode(v),
+		ACLModelFile:     v.GetString("acl-model-file"),
+		ACLPolicyFile:    v.GetString("acl-policy-file"),
+		PeerNames:        stringList(v, "peer-names"),
+		HealthAddr:       v.GetString("health-addr"),
+		HTTPAddr:         v.GetString("http-addr"),
+		Retention:        log.Retention{MaxAge: v.GetDuration("retention-max-age")},
+		RaftMultiplier:   v.GetInt("raft-multiplier"),
 	}
 	if cfg.RaftMultiplier < 1 {
 		return agent.Config{}, fmt.Errorf("--raft-multiplier %d: give 1 for Raft's default timing, more for slower", cfg.RaftMultiplier)

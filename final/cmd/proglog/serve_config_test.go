@@ -39,6 +39,7 @@ func nodeArgs(dir string) []string {
 		"--gossip-key-file", filepath.Join(dir, "gossip.key"),
 		"--health-addr", "127.0.0.1:18402", "--peer-names", "server,other",
 		"--retention-max-bytes", "64MiB", "--retention-max-age", "168h", "--raft-multiplier", "3",
+		"--retry-join=false",
 	}
 }
 
@@ -53,6 +54,7 @@ func TestAgentConfigMapsEveryFlag(t *testing.T) {
 	require.Equal(t, "127.0.0.1:18401", cfg.BindAddr)
 	require.Equal(t, 18400, cfg.RPCPort)
 	require.Equal(t, []string{"127.0.0.1:18411", "127.0.0.1:18421"}, cfg.StartJoinAddrs)
+	require.True(t, cfg.DisableRetryJoin, "--retry-join=false must turn the retries off")
 	require.Equal(t, filepath.Join(dir, "model.conf"), cfg.ACLModelFile)
 	require.Equal(t, filepath.Join(dir, "policy.csv"), cfg.ACLPolicyFile)
 	require.Equal(t, tls.RequireAndVerifyClientCert, cfg.ServerTLSConfig.ClientAuth, "the server must verify its clients")
@@ -65,6 +67,15 @@ func TestAgentConfigMapsEveryFlag(t *testing.T) {
 	require.Len(t, cfg.ServerTLSConfig.Certificates, 1)
 	require.Len(t, cfg.PeerTLSConfig.Certificates, 1, "Raft must present a certificate to its peers")
 	require.Equal(t, "127.0.0.1", cfg.PeerTLSConfig.ServerName, "the peers are checked against --bind-addr's host by default")
+}
+
+func TestAgentConfigRetriesTheJoinByDefault(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, gencert(dir, nil))
+	args := slices.DeleteFunc(nodeArgs(dir), func(arg string) bool { return arg == "--retry-join=false" })
+	cfg, err := agentConfigFrom(t, args)
+	require.NoError(t, err)
+	require.False(t, cfg.DisableRetryJoin, "a node must keep trying to join unless told not to: its peers may start after it")
 }
 
 func TestAgentConfigNamesTheFlagOfAMissingFile(t *testing.T) {

@@ -183,12 +183,13 @@ func (a *Agent) setupMembership() error {
 		return err
 	}
 	a.membership, err = discovery.New(raftMembers{a.log}, discovery.Config{
-		NodeName:       a.NodeName,
-		BindAddr:       a.BindAddr,
-		Tags:           a.tags(rpcAddr),
-		StartJoinAddrs: a.StartJoinAddrs,
-		EncryptKey:     a.EncryptKey,
-		Logger:         a.logger,
+		NodeName:         a.NodeName,
+		BindAddr:         a.BindAddr,
+		Tags:             a.tags(rpcAddr),
+		StartJoinAddrs:   a.StartJoinAddrs,
+		DisableRetryJoin: a.DisableRetryJoin,
+		EncryptKey:       a.EncryptKey,
+		Logger:           a.logger,
 	})
 	if err != nil {
 		return err

@@ -46,8 +46,14 @@ type Config struct {
 	// NodeName names the agent in the cluster; it must be unique. Required.
 	NodeName string
 	// StartJoinAddrs are the Serf addresses (BindAddr) of agents already
-	// in the cluster. Empty starts a new cluster.
+	// in the cluster. Empty starts a new cluster. If none answers, the
+	// agent runs on its own and retries in the background until it joins
+	// (see discovery.Config.StartJoinAddrs): the agents of a cluster may
+	// all start at once, each listing the others.
 	StartJoinAddrs []string
+	// DisableRetryJoin makes New fail when no agent of StartJoinAddrs
+	// answers, instead of retrying in the background.
+	DisableRetryJoin bool
 	// Bootstrap starts a new Raft cluster with this agent as its leader.
 	// Set it on the first agent only; the leader adds the others as they
 	// join. A restarted agent ignores it: its data directory knows its

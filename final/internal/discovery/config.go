@@ -3,6 +3,7 @@ package discovery
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -28,8 +29,20 @@ type Config struct {
 	Tags map[string]string
 	// StartJoinAddrs are the Serf addresses of members already in the
 	// cluster, to join through. Empty starts a new cluster. One member
-	// that answers is enough.
+	// that answers is enough. If none answers, New still succeeds and the
+	// member retries in the background until it joins (see retry_join.go).
+	// The list may hold this member's own address, written as BindAddr
+	// is: it is skipped, so that every node of a cluster can be given
+	// the same list.
 	StartJoinAddrs []string
+	// DisableRetryJoin makes New fail when no member of StartJoinAddrs
+	// answers, instead of retrying in the background: for a caller that
+	// would rather stop at once on an address that leads nowhere.
+	DisableRetryJoin bool
+	// retryJoinWait, when not zero, is every wait between join attempts,
+	// instead of retryJoinFirstWait doubling to retryJoinMaxWait. The
+	// tests wait an hour, to show that Leave does not wait for it.
+	retryJoinWait time.Duration
 	// EncryptKey, when set, encrypts and authenticates all gossip with
 	// AES-256-GCM (memberlist's SecretKey): it must be EncryptKeyBytes
 	// long, and the same on every member. A member without it, or with

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/hashicorp/serf/serf"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // memberlistEncryptMsg is the first byte of a message memberlist encrypted
@@ -28,38 +32,56 @@ func newKey(t *testing.T) []byte {
 	return key
 }
 
-// startKeyedMember is startMember with key as the gossip key; it joins
-// through join when join is not empty.
-func startKeyedMember(t *testing.T, name string, key []byte, join []string) (*Membership, error) {
+// startKeyedMember starts a member named name with key as the gossip key,
+// joining through join when it is not empty, and logging to logger. It
+// leaves when the test ends.
+func startKeyedMember(t *testing.T, name string, key []byte, join []string, logger *zap.Logger) *Membership {
 	t.Helper()
 	m, err := New(newRecorder(), Config{
 		NodeName:       name,
 		BindAddr:       "127.0.0.1:0",
 		StartJoinAddrs: join,
 		EncryptKey:     key,
-		Logger:         zaptest.NewLogger(t),
+		Logger:         logger,
 	})
-	if err == nil {
-		t.Cleanup(func() { require.NoError(t, m.Leave()) })
-	}
-	return m, err
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, m.Leave()) })
+	return m
 }
 
+// TestWrongKeyCannotJoin starts members with another key, and without one,
+// that join a member with a key: they must stay out, and say why at every
+// attempt, at error level, since retrying will not help until a key
+// changes.
 func TestWrongKeyCannotJoin(t *testing.T) {
 	key := newKey(t)
-	first, err := startKeyedMember(t, "first", key, nil)
-	require.NoError(t, err)
+	first := startKeyedMember(t, "first", key, nil, zaptest.NewLogger(t))
 	join := []string{first.BindAddr}
 
-	_, err = startKeyedMember(t, "wrong-key", newKey(t), join)
-	require.Error(t, err, "a member with another key must not be able to join")
-	_, err = startKeyedMember(t, "no-key", nil, join)
-	require.Error(t, err, "a member without the key must not be able to join")
+	var refused []*observer.ObservedLogs
+	for _, c := range []struct {
+		name string
+		key  []byte
+	}{{"wrong-key", newKey(t)}, {"no-key", nil}} {
+		logger, logs := observedLogger(t)
+		startKeyedMember(t, c.name, c.key, join, logger)
+		refused = append(refused, logs)
+	}
+	for i, logs := range refused {
+		require.Eventually(t, func() bool { return logs.FilterMessageSnippet(keyMismatchMessage).Len() >= 2 }, converge, tick,
+			"member %d must log the key mismatch at each attempt", i)
+		for _, entry := range logs.FilterMessageSnippet(keyMismatchMessage).All() {
+			require.Equal(t, zapcore.ErrorLevel, entry.Level)
+			require.Contains(t, fmt.Sprint(entry.ContextMap()["errors"]), "crypt")
+		}
+		require.Zero(t, logs.FilterMessage(joinedClusterMessage).Len(), "member %d must never join", i)
+	}
 
 	// A member with the key joins; once the first sees it, gossip has run,
 	// and the others must still be unknown.
-	_, err = startKeyedMember(t, "right-key", key, join)
-	require.NoError(t, err, "a member with the key must be able to join")
+	logger, logs := observedLogger(t)
+	startKeyedMember(t, "right-key", key, join, logger)
+	require.Equal(t, 1, logs.FilterMessage(joinedClusterMessage).Len(), "a member with the key must be able to join")
 	require.Eventually(t, func() bool { return statuses(first)["right-key"] == serf.StatusAlive }, converge, tick)
 	require.Equal(t, map[string]serf.MemberStatus{"first": serf.StatusAlive, "right-key": serf.StatusAlive}, statuses(first),
 		"only members with the key may be seen")

@@ -22,13 +22,19 @@ type Membership struct {
 	handler Handler
 	logger  *zap.Logger
 	serf    *serf.Serf
+	// joinAddrs are StartJoinAddrs without this member's own address.
+	joinAddrs []string
 	// events is Serf's EventCh. readEvents empties it at once and queue
 	// absorbs bursts; its buffer is for after Leave (see eventsBuffer).
 	events chan serf.Event
 	queue  *eventQueue
 	// done is closed by Leave to stop readEvents and dispatch.
 	done chan struct{}
-	// running counts readEvents and dispatch, for Leave to wait on.
+	// leaving is closed first thing in Leave, to stop retryJoin before
+	// Serf leaves (a join then would only fail).
+	leaving chan struct{}
+	// running counts readEvents, dispatch and retryJoin, for Leave to
+	// wait on.
 	running sync.WaitGroup
 
 	leaveOnce sync.Once
@@ -49,8 +55,10 @@ const reconnectInterval = 2 * time.Second
 
 // New starts a Serf agent on config.BindAddr with config's name and tags,
 // joins the cluster through config.StartJoinAddrs (if any), and reports the
-// other members to handler from then on. If it returns an error, nothing it
-// started is left running.
+// other members to handler from then on. If no member answers the join,
+// the member runs on its own and keeps trying in the background, unless
+// config.DisableRetryJoin makes that an error. If New returns an error,
+// nothing it started is left running.
 func New(handler Handler, config Config) (*Membership, error) {
 	if handler == nil {
 		return nil, errors.New("new membership: the handler is nil")
@@ -69,6 +77,7 @@ func New(handler Handler, config Config) (*Membership, error) {
 		events:  make(chan serf.Event, eventsBuffer),
 		queue:   newEventQueue(),
 		done:    make(chan struct{}),
+		leaving: make(chan struct{}),
 	}
 	// Serf sends the first event (this member joining) from Create, so the
 	// reader must run before it.
@@ -95,11 +104,23 @@ func (m *Membership) setupSerf() error {
 		return fmt.Errorf("create serf: %w", err)
 	}
 	local := m.serf.LocalMember()
+	configured := m.BindAddr
 	m.BindAddr = net.JoinHostPort(local.Addr.String(), strconv.Itoa(int(local.Port)))
-	if len(m.StartJoinAddrs) > 0 {
-		if _, err := m.serf.Join(m.StartJoinAddrs, true); err != nil {
-			return errors.Join(fmt.Errorf("join %v: %w", m.StartJoinAddrs, err), m.serf.Shutdown())
-		}
+	m.joinAddrs = othersAddrs(m.StartJoinAddrs, configured, m.BindAddr)
+	if len(m.joinAddrs) == 0 {
+		return nil
+	}
+	errs := m.join(m.joinAddrs)
+	switch {
+	case errs == nil:
+		m.logger.Info("joined the cluster", zap.Strings("addrs", m.joinAddrs))
+	case m.DisableRetryJoin:
+		return errors.Join(fmt.Errorf("join %v: %w", m.joinAddrs, errors.Join(errs...)), m.serf.Shutdown())
+	default:
+		firstWait, _ := m.retryJoinWaits()
+		m.logJoinFailure(errs, 1, firstWait)
+		m.running.Add(1)
+		go m.retryJoin()
 	}
 	return nil
 }
@@ -204,10 +225,12 @@ func (m *Membership) Members() []serf.Member {
 // Leave tells the cluster that this member is leaving, then stops Serf
 // (closing its sockets and goroutines) and the handler's goroutines: when it
 // returns, nothing of the Membership runs and the handler is not called
-// again. It waits for a handler call in progress. Calling it again returns
-// the first call's result.
+// again. It waits for a handler call in progress, and for a join that
+// retryJoin has in flight. Calling it again returns the first call's
+// result.
 func (m *Membership) Leave() error {
 	m.leaveOnce.Do(func() {
+		close(m.leaving)
 		// serf.Leave only says goodbye; without Shutdown, memberlist keeps
 		// its listeners and goroutines for the life of the process.
 		leaveErr := m.serf.Leave()
