@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/proglog-workshop/proglog/final/internal/agent"
+	proglog "github.com/proglog-workshop/proglog/final/internal/log"
 )
 
 // newServeCommand returns the serve command: one node of a cluster.
@@ -75,6 +77,19 @@ which wins over the default.
 	return cmd
 }
 
+// damagedDataRemedy says what an operator can do about a node that
+// refuses to start on damaged data in dataDir: the node must not serve or
+// replicate records it cannot read, but the cluster still holds them.
+func damagedDataRemedy(dataDir string) string {
+	return fmt.Sprintf("This node's data in %s is damaged, so it will not start. "+
+		"If the rest of the cluster is up and has a leader, move %s aside (keep it to inspect) "+
+		"and start this node again with an empty data directory and a new --node-name: "+
+		"it joins as a new member, replacing the old one at its address, and gets every record from the leader "+
+		"(a new name, because a member that forgot its Raft state must not vote again under its old one). "+
+		"If this is the cluster's only copy, do not delete anything: the error above names the damaged file and byte.",
+		dataDir, dataDir)
+}
+
 // serve runs an agent of cfg until ctx ends, then shuts it down.
 func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err error) {
 	logger, err := newLogger(settings.logFormat, settings.logLevel)
@@ -92,6 +107,9 @@ func serve(ctx context.Context, cfg agent.Config, settings serveSettings) (err e
 		cfg.TracerProvider = tracerProvider
 	}
 	a, err := agent.New(cfg)
+	if errors.Is(err, proglog.ErrCorrupt) {
+		return fmt.Errorf("%w\n%s", err, damagedDataRemedy(cfg.DataDir))
+	}
 	if err != nil {
 		return err
 	}

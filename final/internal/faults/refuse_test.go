@@ -65,6 +65,7 @@ func TestNodeRefusesDamagedRaftLog(t *testing.T) {
 	require.Contains(t, exits[len(exits)-1], "exit status 1", "the node must fail, not end as if stopped")
 	require.Contains(t, out, fmt.Sprintf("%s: byte %d: ", store, damaged), "the node must say which file and byte are damaged; it printed:\n%s", out)
 	require.Contains(t, out, "corrupt log data", "the node must say the log is damaged; it printed:\n%s", out)
+	require.Contains(t, out, "start this node again with an empty data directory", "the node must say what the operator can do; it printed:\n%s", out)
 	t.Logf("the node refused to start: %s", lastLine(out))
 }
 
