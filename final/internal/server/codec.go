@@ -11,10 +11,10 @@ import (
 // codec is the server's gRPC codec: gRPC's own protobuf codec, which
 // encodes and decodes every message, except the ConsumeStream messages
 // the server has encoded itself ([encodedResponse]), whose bytes it sends
-// as they are. NewGRPCServer installs it with grpc.ForceServerCodecV2; it
-// has the name of the codec it wraps, "proto", so clients see no change.
-// A caller's own ForceServerCodec would replace it, and ConsumeStream would
-// then fail at its first message.
+// as they are. NewGRPCServer installs it with grpc.ForceServerCodecV2,
+// after the caller's options, so that a codec of the caller's cannot
+// replace it (ConsumeStream would then fail at its first message); it has
+// the name of the codec it wraps, "proto", so clients see no change.
 type codec struct{ encoding.CodecV2 }
 
 // newCodec returns the server's codec around gRPC's protobuf codec.

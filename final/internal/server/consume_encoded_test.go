@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
+	protocodec "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/protobuf/proto"
 
 	api "github.com/proglog-workshop/proglog/final/api/v1"
@@ -131,4 +134,25 @@ func TestStreamBuffers(t *testing.T) {
 		p.Put(&b)
 	}
 	require.Len(t, p, 2, "the pool keeps two buffers at most")
+}
+
+// TestServerCodecOutlivesACallersCodec gives NewGRPCServer a codec of its
+// own, gRPC's protobuf codec, which knows nothing of the messages
+// ConsumeStream encodes itself: the server's codec must still be the one
+// that sends them, or the stream would fail at its first message.
+func TestServerCodecOutlivesACallersCodec(t *testing.T) {
+	l := newLog(t)
+	const total = 3
+	for off := range uint64(total) {
+		_, err := l.Append(&api.Record{Value: intactValue(off)})
+		require.NoError(t, err)
+	}
+	client := serve(t, &Config{CommitLog: l}, grpc.ForceServerCodecV2(encoding.GetCodecV2(protocodec.Name))).client(t)
+	ctx, cancel := context.WithTimeout(t.Context(), streamTimeout)
+	defer cancel()
+	stream, err := client.ConsumeStream(ctx, &api.ConsumeRequest{MaxBatch: total})
+	require.NoError(t, err)
+	res, err := stream.Recv()
+	require.NoError(t, err, "a stream through a server given a codec of its caller's")
+	require.Len(t, res.GetRecords(), total)
 }

@@ -52,14 +52,14 @@ const streamWorkers = 64
 // NewGRPCServer returns a gRPC server with the log.v1.Log service on
 // config.CommitLog, every call to it checked against config.Authorizer by
 // interceptors, the standard health and reflection services (which need no
-// ACL entry), the
-// limits above and those of config, and opts. Every call is observed three ways: a line in
-// config.Logger, a span from config.TracerProvider, and gRPC's metrics and
-// the service's own in config.MeterProvider. Pass the server's TLS with
-// opts, as
+// ACL entry), the limits above and those of config, and opts (a codec in
+// opts is overridden: the server sends messages only its own codec knows).
+// Every call is observed three ways: a line in config.Logger, a span from
+// config.TracerProvider, and gRPC's metrics and the service's own in
+// config.MeterProvider. Pass the server's TLS with opts, as
 // grpc.Creds(credentials.NewTLS(tlsConfig)): the ACL's subject is the
-// common name of the client's verified certificate, so a connection without
-// mutual TLS can call nothing but the health service.
+// common name of the client's verified certificate, so a connection
+// without mutual TLS can call nothing but the health service.
 //
 // It starts nothing: call Serve on the result. Stop it with Stop, or with
 // GracefulStop bounded by a timeout: GracefulStop waits for every call to
@@ -100,9 +100,6 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		// instructions. A call that finds every worker busy still gets a
 		// goroutine of its own.
 		grpc.NumStreamWorkers(streamWorkers),
-		// gRPC's protobuf codec, which also sends the ConsumeStream
-		// messages that the server encodes from the log's bytes.
-		grpc.ForceServerCodecV2(newCodec()),
 		// Logging comes before the ACL, so that its line has the code the
 		// client gets, the ACL's refusals included.
 		grpc.ChainUnaryInterceptor(srv.logUnary, srv.authorizeUnary),
@@ -110,7 +107,12 @@ func NewGRPCServer(config *Config, opts ...grpc.ServerOption) (*grpc.Server, err
 		// takes no stream slot.
 		grpc.ChainStreamInterceptor(srv.logStream, srv.authorizeStream, srv.limitStreams),
 	)
-	gsrv := grpc.NewServer(append(defaults, opts...)...)
+	// The codec goes after opts, where the last one given wins: gRPC's
+	// protobuf codec, which also sends the ConsumeStream messages that the
+	// server encodes from the log's bytes. A codec of the caller's would
+	// not know those.
+	opts = append(append(defaults, opts...), grpc.ForceServerCodecV2(newCodec()))
+	gsrv := grpc.NewServer(opts...)
 	api.RegisterLogServer(gsrv, srv)
 	// A new health server reports the whole server ("") as SERVING.
 	healthSrv := health.NewServer()

@@ -53,8 +53,9 @@ func startServer(t testing.TB, commitLog CommitLog) *testServer {
 }
 
 // serve serves cfg over mutual TLS on a free port of 127.0.0.1 until the
-// test ends, with the example ACL when cfg has no Authorizer.
-func serve(t testing.TB, cfg *Config) *testServer {
+// test ends, with the example ACL when cfg has no Authorizer, and opts
+// after the TLS.
+func serve(t testing.TB, cfg *Config, opts ...grpc.ServerOption) *testServer {
 	t.Helper()
 	certs, err := pki.Write(t.TempDir())
 	require.NoError(t, err)
@@ -64,16 +65,16 @@ func serve(t testing.TB, cfg *Config) *testServer {
 		cfg.Authorizer = authorizer
 	}
 	serverTLS := config.TLSConfig{CertFile: certs.ServerCertFile, KeyFile: certs.ServerKeyFile, CAFile: certs.CAFile, Server: true}
-	return serveTLS(t, cfg, serverTLS, certs)
+	return serveTLS(t, cfg, serverTLS, certs, opts...)
 }
 
-// serveTLS serves cfg with the TLS of serverTLS on a free port of
-// 127.0.0.1 until the test ends.
-func serveTLS(t testing.TB, cfg *Config, serverTLS config.TLSConfig, certs pki.Files) *testServer {
+// serveTLS serves cfg with the TLS of serverTLS, and opts, on a free port
+// of 127.0.0.1 until the test ends.
+func serveTLS(t testing.TB, cfg *Config, serverTLS config.TLSConfig, certs pki.Files, opts ...grpc.ServerOption) *testServer {
 	t.Helper()
 	tlsConfig, err := config.SetupTLSConfig(serverTLS)
 	require.NoError(t, err)
-	gsrv, err := NewGRPCServer(cfg, grpc.Creds(credentials.NewTLS(tlsConfig)))
+	gsrv, err := NewGRPCServer(cfg, append([]grpc.ServerOption{grpc.Creds(credentials.NewTLS(tlsConfig))}, opts...)...)
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
