@@ -152,7 +152,7 @@ func batterySeed(t *testing.T) uint64 {
 
 // faultKinds are the starts of the nemesis's events that inject a fault,
 // one for each kind, for the summary of a run.
-var faultKinds = []string{"killed the leader", "killed a follower", "killed a minority", "paused the leader", "isolated the leader", "split a minority off", "flapping the link"}
+var faultKinds = []string{"killed the leader", "killed a follower", "killed a minority", "paused the leader", "isolated the leader", "split a minority off", "flapping the link", "cut the power of every node"}
 
 // summary describes a finished run in one line.
 func summary(h *History, injected int) string {
