@@ -16,7 +16,7 @@ test: test-tool verify test-final test-beside-faults ## every test and proof: wh
 # The fault battery spends most of its five minutes waiting out its
 # clusters' runs of 60 s, so the packaging tests (compose, Helm, the
 # benchmarks' smoke run: mostly downloads and compiles on a fresh machine)
-# run beside it instead of after it, one after the other: about four
+# run beside it instead of after it, one after the other: about three
 # minutes less on CI's two cores. The battery sizes its runs by
 # acknowledged produces, not by time, so a busier machine makes them no
 # weaker; test-final's in-process clusters, which are timing-sensitive,
